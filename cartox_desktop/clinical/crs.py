@@ -1,0 +1,251 @@
+"""Cytokine release syndrome: ASTCT 2019 and CTCAE v5.0 grading of one assessment.
+
+Rules: clinical-rules.md §1 (ASTCT, Lee et al., Biol Blood Marrow Transplant 2019;25:625-638,
+Table 1 and footnotes) and §2 (NCI CTCAE v5.0 "Cytokine release syndrome"). Both scales share
+the course context (onset, fever waiver) computed once per case by :func:`crs_course`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .model import Assessment, Case, Intervention
+from .results import Domain, GradeResult, combine
+from .sources import ASTCT_2019, CTCAE_V5
+from .units import fmt
+
+FEVER_C = 38.0  # ASTCT: temperature ≥ 38 °C (inclusive)
+LOW_FLOW_MAX_L_MIN = 6.0  # ASTCT footnote: low-flow nasal cannula ≤ 6 L/min, high-flow > 6
+# Drugs after which fever is no longer required (ASTCT footnote; clinical-rules §1 Decision).
+WAIVER_DRUGS = frozenset(
+    {"tocilizumab", "siltuximab", "dexamethasone", "methylprednisolone", "hydrocortisone", "anakinra", "antipyretic"}
+)
+POSITIVE_PRESSURE = frozenset({"cpap", "bipap", "mechanical_ventilation"})
+HIGH_FLOW_DEVICES = frozenset({"high_flow_nasal_cannula", "simple_face_mask", "venturi_mask", "non_rebreather_mask"})
+DEVICE_WORDS = {
+    "room_air": "room air",
+    "blow_by": "blow-by oxygen",
+    "nasal_cannula": "nasal cannula",
+    "high_flow_nasal_cannula": "high-flow nasal cannula",
+    "simple_face_mask": "simple face mask",
+    "venturi_mask": "Venturi mask",
+    "non_rebreather_mask": "non-rebreather mask",
+    "cpap": "CPAP",
+    "bipap": "BiPAP",
+    "mechanical_ventilation": "mechanical ventilation",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CrsCourse:
+    """Onset and fever waiver of a course (clinical-rules §1 "Onset" and "Fever waiver")."""
+
+    onset_time: datetime | None
+    onset_day: int | None
+    waiver_from: datetime | None
+    waiver_by: Intervention | None
+
+
+def has_fever(a: Assessment) -> bool:
+    return a.temperature_c is not None and a.temperature_c >= FEVER_C and "fever" not in a.other_cause
+
+
+def crs_course(case: Case, ordered: list[Assessment]) -> CrsCourse:
+    """CRS is established at the earliest febrile assessment on day ≥ 0; the first waiver drug
+    given at or after that time waives fever for every strictly later assessment."""
+    onset = next((a for a in ordered if has_fever(a) and case.day_of(a.time) >= 0), None)
+    if onset is None:
+        return CrsCourse(None, None, None, None)
+    waiver = min(
+        (iv for iv in case.interventions if iv.drug in WAIVER_DRUGS and iv.time >= onset.time),
+        key=lambda iv: iv.time,
+        default=None,
+    )
+    return CrsCourse(onset.time, case.day_of(onset.time), waiver.time if waiver else None, waiver)
+
+
+def sbp_hypotension_threshold(completed_years: int) -> float:
+    """SBP below which hypotension is derived (clinical-rules §1 Decision; Mahadeo et al.,
+    Nat Rev Clin Oncol 2019;16:45-63, Table 2): < 90 above 10 y, < 70 + 2 × age at 1–10 y, < 70 under 1 y."""
+    if completed_years > 10:
+        return 90.0
+    if completed_years >= 1:
+        return 70.0 + 2.0 * completed_years
+    return 70.0
+
+
+def _hypotension_domain(a: Assessment, completed_years: int, flags: list[str]) -> Domain:
+    """ASTCT and CTCAE share this: ≥2 distinct non-vasopressin agents → 4; any vasopressor → 3;
+    hypotension without vasopressor → 2."""
+    if "hypotension" in a.other_cause:
+        return Domain("hypotension", 0, 0, None)
+    agents = sorted({v.agent for v in a.vasopressors or ()})
+    if agents:
+        non_vasopressin = [x for x in agents if x != "vasopressin"]
+        named = ", ".join(agents)
+        if len(non_vasopressin) >= 2:
+            return Domain("hypotension", 4, 4, f"hypotension needing {len(non_vasopressin)} vasopressors ({named})")
+        if agents == ["vasopressin"]:
+            flags.append("vasopressin_only")
+        return Domain("hypotension", 3, 3, f"hypotension needing one vasopressor ({named})")
+    sbp_text = f" (SBP {fmt(a.systolic_bp_mmhg)} mmHg)" if a.systolic_bp_mmhg is not None else ""
+    if a.hypotension is True:
+        return Domain("hypotension", 2, 2, f"hypotension without vasopressor{sbp_text}")
+    if a.hypotension is False:
+        return Domain("hypotension", 0, 0, None)
+    if a.systolic_bp_mmhg is not None:
+        flags.append("hypotension_derived_from_sbp")
+        limit = sbp_hypotension_threshold(completed_years)
+        if a.systolic_bp_mmhg < limit:
+            return Domain(
+                "hypotension", 2, 2,
+                f"hypotension without vasopressor (SBP {fmt(a.systolic_bp_mmhg)} mmHg, below {fmt(limit)} mmHg for age)",
+            )
+        return Domain("hypotension", 0, 0, None)
+    return Domain("hypotension", 0, 4, None)
+
+
+def _hypoxia_domain_astct(a: Assessment, flags: list[str]) -> Domain:
+    """ASTCT hypoxia by the support needed: positive pressure 4; high-flow (> 6 L/min) or any mask 3;
+    low-flow (≤ 6 L/min) or blow-by 2."""
+    if "hypoxia" in a.other_cause:
+        return Domain("hypoxia", 0, 0, None)
+    device = a.o2_device
+    if device is None:
+        return Domain("hypoxia", 0, 4, None)
+    words = DEVICE_WORDS[device]
+    flow = f" at {fmt(a.o2_flow_l_min)} L/min" if a.o2_flow_l_min is not None else ""
+    if device in POSITIVE_PRESSURE:
+        return Domain("hypoxia", 4, 4, f"hypoxia needing positive pressure ({words})")
+    if device in HIGH_FLOW_DEVICES:
+        return Domain("hypoxia", 3, 3, f"hypoxia needing {words}{flow}")
+    if device == "nasal_cannula":
+        if a.o2_flow_l_min is None:
+            return Domain("hypoxia", 2, 3, "hypoxia needing nasal cannula (flow not recorded: at least low-flow)")
+        if a.o2_flow_l_min > LOW_FLOW_MAX_L_MIN:
+            flags.append("nasal_cannula_above_6_l_min")
+            return Domain("hypoxia", 3, 3, f"hypoxia needing high-flow oxygen (nasal cannula{flow}, above 6 L/min)")
+        return Domain("hypoxia", 2, 2, f"hypoxia needing low-flow nasal cannula{flow}")
+    if device == "blow_by":
+        return Domain("hypoxia", 2, 2, "hypoxia needing blow-by oxygen")
+    return Domain("hypoxia", 0, 0, None)  # room air
+
+
+def estimated_fio2_percent(a: Assessment) -> tuple[float | None, bool]:
+    """FiO₂ for CTCAE v5.0: as recorded; else nasal cannula min(100, 21 + 4 × flow) (clinical-rules §2
+    Decision); room air 21. Returns (FiO₂ or None, whether it was estimated)."""
+    if a.fio2_percent is not None:
+        return a.fio2_percent, False
+    if a.o2_device == "nasal_cannula" and a.o2_flow_l_min is not None:
+        return min(100.0, 21.0 + 4.0 * a.o2_flow_l_min), True
+    if a.o2_device == "room_air":
+        return 21.0, False
+    return None, False
+
+
+def _fio2_grade(fio2: float) -> int:
+    if fio2 >= 40:
+        return 3
+    if fio2 > 21:
+        return 2
+    return 0
+
+
+def _hypoxia_domain_ctcae(a: Assessment, flags: list[str]) -> Domain:
+    """CTCAE v5.0: supplemental O₂ with FiO₂ > 21 % and < 40 % → 2; FiO₂ ≥ 40 % → 3; positive
+    pressure → 4 (Decision, flag ctcae_grade4_inferred)."""
+    if "hypoxia" in a.other_cause:
+        return Domain("hypoxia", 0, 0, None)
+    device = a.o2_device
+    if device in POSITIVE_PRESSURE:
+        flags.append("ctcae_grade4_inferred")
+        return Domain("hypoxia", 4, 4, f"hypoxia needing positive pressure ({DEVICE_WORDS[device]})")
+    fio2, estimated = estimated_fio2_percent(a)
+    if device is None:
+        if fio2 is None:
+            return Domain("hypoxia", 0, 4, None)
+        g = _fio2_grade(fio2)
+        return Domain("hypoxia", g, 4, f"FiO₂ {fmt(fio2)} % (device not recorded)" if g else None)
+    if fio2 is None:
+        return Domain("fio2", 0, 3, None)
+    if estimated:
+        flags.append("fio2_estimated")
+    g = _fio2_grade(fio2)
+    if g == 0:
+        return Domain("hypoxia", 0, 0, None)
+    how = "estimated " if estimated else ""
+    band = "40 % or more" if g == 3 else "above 21 % and below 40 %"
+    return Domain("hypoxia", g, g, f"hypoxia needing {how}FiO₂ {fmt(fio2)} % ({band}; {DEVICE_WORDS[device]})")
+
+
+def _grade(
+    a: Assessment,
+    course: CrsCourse,
+    completed_years: int,
+    version: str,
+    source: str,
+    hypoxia: Domain,
+    hypotension: Domain,
+    flags: list[str],
+) -> GradeResult:
+    flags[:] = list(dict.fromkeys(flags))
+    fever = has_fever(a)
+    waived = course.waiver_from is not None and a.time > course.waiver_from
+    t = a.temperature_c
+    if fever or waived:
+        if fever:
+            fever_domain = Domain("fever", 1, 1, f"fever {fmt(t)} °C" if t is not None else None)
+        elif t is not None:
+            fever_domain = Domain("fever", 0, 0, None)
+        else:
+            fever_domain = Domain("fever", 0, 1, None)
+        domains = [fever_domain, hypotension, hypoxia]
+        grade, complete, unassessed, driven = combine(domains)
+        reasons = [d.reason for d in domains if d.reason and d.lo > 0]
+        if waived and not fever:
+            by = course.waiver_by
+            drug = by.drug if by is not None else "treatment"
+            when = by.time.strftime("%Y-%m-%d %H:%M") if by is not None else ""
+            flags.append("fever_waived")
+            temp = f"afebrile ({fmt(t)} °C)" if t is not None else "temperature not recorded"
+            reasons.insert(0, f"{temp}; fever not required after {drug} on {when} (CRS established)")
+            if grade == 0:
+                flags.append("crs_not_active")
+                reasons.append("no hypotension or hypoxia from CRS: CRS not active")
+        return GradeResult(grade, version, source, complete, unassessed, reasons, flags, driven)
+    if t is not None:
+        if t >= FEVER_C:
+            reasons = [f"temperature {fmt(t)} °C attributed to another cause: not CRS fever"]
+        else:
+            reasons = [f"no fever ({fmt(t)} °C)"]
+        if hypotension.lo > 0 or hypoxia.lo > 0:
+            flags.append("hypotension_or_hypoxia_without_fever")
+            found = [d.reason for d in (hypotension, hypoxia) if d.lo > 0 and d.reason]
+            reasons.append("not CRS without fever: " + "; ".join(found))
+        return GradeResult(0, version, source, True, [], reasons, flags, [])
+    unassessed = ["fever"] + [d.name for d in (hypotension, hypoxia) if d.lo != d.hi]
+    return GradeResult(None, version, source, False, unassessed, ["no temperature recorded: CRS cannot be graded"], flags, [])
+
+
+def grade_crs_astct(a: Assessment, course: CrsCourse, completed_years: int) -> GradeResult:
+    """ASTCT 2019 CRS grade of one assessment (clinical-rules §1)."""
+    flags: list[str] = []
+    hypotension = _hypotension_domain(a, completed_years, flags)
+    hypoxia = _hypoxia_domain_astct(a, flags)
+    return _grade(a, course, completed_years, "ASTCT 2019", ASTCT_2019, hypoxia, hypotension, flags)
+
+
+def grade_crs_ctcae(a: Assessment, course: CrsCourse, completed_years: int) -> GradeResult:
+    """CTCAE v5.0 CRS grade of one assessment (clinical-rules §2)."""
+    flags: list[str] = []
+    hypotension = _hypotension_domain(a, completed_years, flags)
+    if "vasopressin_only" in flags:
+        flags.remove("vasopressin_only")  # an ASTCT convention; CTCAE counts vasopressin explicitly
+    if hypotension.lo == 4:
+        flags.append("ctcae_grade4_inferred")
+    hypoxia = _hypoxia_domain_ctcae(a, flags)
+    result = _grade(a, course, completed_years, "CTCAE v5.0", CTCAE_V5, hypoxia, hypotension, flags)
+    if result.grade != 4 and "ctcae_grade4_inferred" in result.flags:
+        result.flags.remove("ctcae_grade4_inferred")
+    return result

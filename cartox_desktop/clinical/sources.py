@@ -1,0 +1,10 @@
+"""Primary sources, cited by every grade result (clinical-background.md §12)."""
+
+ASTCT_2019 = "Lee et al., Biol Blood Marrow Transplant 2019;25:625-638 (ASTCT consensus, Table 1 CRS, Table 5 ICANS)"
+CTCAE_V5 = "NCI CTCAE v5.0 (2017), term 'Cytokine release syndrome'; grade 4 and FiO2 estimate per CARTOX clinical-rules §2"
+CAPD_2014 = "Traube et al., Crit Care Med 2014;42:656-663 (CAPD); Lee et al. 2019 pediatric ICANS"
+ICAHT_2023 = "Rejeski et al., Blood 2023;142:865-877 (EHA/EBMT ICAHT consensus grading)"
+HEMATOTOX_2021 = "Rejeski et al., Blood 2021;138:2499-2513 (CAR-HEMATOTOX)"
+IEC_HS_2023 = "Hines et al., Transplant Cell Ther 2023;29:438.e1 (IEC-HS), operational screening per CARTOX clinical-rules §6"
+EASIX_2021 = "Pennisi et al., Blood Adv 2021;5:3397-3406 (EASIX, m-EASIX)"
+ASCO_2021 = "Santomasso et al., J Clin Oncol 2021;39:3978-3992 (ASCO guideline); Actemra US label"
