@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from .crs import CrsCourse, crs_course, grade_crs_astct, grade_crs_ctcae
+from .crs import CrsCourse, crs_course, grade_crs
 from .easix import easix, m_easix
 from .hematotox import HematotoxResult, score_car_hematotox
 from .icaht import IcahtResult, grade_icaht
@@ -170,14 +170,11 @@ def grade_case(case: Case, protocol: Protocol | None = None, as_of: datetime | N
     course_ctx: CrsCourse = crs_course(case, ordered)
     by_time: list[AssessmentGrades] = []
     for a in ordered:
+        astct, ctcae = grade_crs(a, course_ctx, years)
+        labs = a.labs
         by_time.append(AssessmentGrades(
-            assessment=a,
-            day=case.day_of(a.time),
-            crs_astct=grade_crs_astct(a, course_ctx, years),
-            crs_ctcae=grade_crs_ctcae(a, course_ctx, years),
-            icans_astct=grade_icans_astct(a, years),
-            easix=easix(a.labs),
-            m_easix=m_easix(a.labs),
+            a, case.day_of(a.time), astct, ctcae, grade_icans_astct(a, years),
+            easix(labs) if labs else None, m_easix(labs) if labs else None,
         ))
     flags: list[str] = []
     alerts: list[str] = []

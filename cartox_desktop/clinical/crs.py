@@ -46,6 +46,13 @@ class CrsCourse:
     waiver_from: datetime | None
     waiver_by: Intervention | None
 
+    @property
+    def waiver_note(self) -> str:
+        by = self.waiver_by
+        if by is None:
+            return ""
+        return f"fever not required after {by.drug} on {by.time.isoformat(sep=' ', timespec='minutes')} (CRS established)"
+
 
 def has_fever(a: Assessment) -> bool:
     return a.temperature_c is not None and a.temperature_c >= FEVER_C and "fever" not in a.other_cause
@@ -89,8 +96,8 @@ def _hypotension_domain(a: Assessment, completed_years: int, flags: list[str]) -
         if agents == ["vasopressin"]:
             flags.append("vasopressin_only")
         return Domain("hypotension", 3, 3, f"hypotension needing one vasopressor ({named})")
-    sbp_text = f" (SBP {fmt(a.systolic_bp_mmhg)} mmHg)" if a.systolic_bp_mmhg is not None else ""
     if a.hypotension is True:
+        sbp_text = f" (SBP {fmt(a.systolic_bp_mmhg)} mmHg)" if a.systolic_bp_mmhg is not None else ""
         return Domain("hypotension", 2, 2, f"hypotension without vasopressor{sbp_text}")
     if a.hypotension is False:
         return Domain("hypotension", 0, 0, None)
@@ -189,7 +196,8 @@ def _grade(
     hypotension: Domain,
     flags: list[str],
 ) -> GradeResult:
-    flags[:] = list(dict.fromkeys(flags))
+    if len(flags) > 1:
+        flags[:] = list(dict.fromkeys(flags))
     fever = has_fever(a)
     waived = course.waiver_from is not None and a.time > course.waiver_from
     t = a.temperature_c
@@ -204,16 +212,13 @@ def _grade(
         grade, complete, unassessed, driven = combine(domains)
         reasons = [d.reason for d in domains if d.reason and d.lo > 0]
         if waived and not fever:
-            by = course.waiver_by
-            drug = by.drug if by is not None else "treatment"
-            when = by.time.strftime("%Y-%m-%d %H:%M") if by is not None else ""
             flags.append("fever_waived")
             temp = f"afebrile ({fmt(t)} °C)" if t is not None else "temperature not recorded"
-            reasons.insert(0, f"{temp}; fever not required after {drug} on {when} (CRS established)")
+            reasons.insert(0, f"{temp}; {course.waiver_note}")
             if grade == 0:
                 flags.append("crs_not_active")
                 reasons.append("no hypotension or hypoxia from CRS: CRS not active")
-        return GradeResult(grade, version, source, complete, unassessed, reasons, flags, driven)
+        return GradeResult(grade, version, source, complete, unassessed, reasons, flags, driven, {})
     if t is not None:
         if t >= FEVER_C:
             reasons = [f"temperature {fmt(t)} °C attributed to another cause: not CRS fever"]
@@ -223,29 +228,35 @@ def _grade(
             flags.append("hypotension_or_hypoxia_without_fever")
             found = [d.reason for d in (hypotension, hypoxia) if d.lo > 0 and d.reason]
             reasons.append("not CRS without fever: " + "; ".join(found))
-        return GradeResult(0, version, source, True, [], reasons, flags, [])
+        return GradeResult(0, version, source, True, [], reasons, flags, [], {})
     unassessed = ["fever"] + [d.name for d in (hypotension, hypoxia) if d.lo != d.hi]
-    return GradeResult(None, version, source, False, unassessed, ["no temperature recorded: CRS cannot be graded"], flags, [])
+    return GradeResult(None, version, source, False, unassessed, ["no temperature recorded: CRS cannot be graded"], flags, [], {})
 
 
 def grade_crs_astct(a: Assessment, course: CrsCourse, completed_years: int) -> GradeResult:
     """ASTCT 2019 CRS grade of one assessment (clinical-rules §1)."""
-    flags: list[str] = []
-    hypotension = _hypotension_domain(a, completed_years, flags)
-    hypoxia = _hypoxia_domain_astct(a, flags)
-    return _grade(a, course, completed_years, "ASTCT 2019", ASTCT_2019, hypoxia, hypotension, flags)
+    return grade_crs(a, course, completed_years)[0]
 
 
 def grade_crs_ctcae(a: Assessment, course: CrsCourse, completed_years: int) -> GradeResult:
     """CTCAE v5.0 CRS grade of one assessment (clinical-rules §2)."""
+    return grade_crs(a, course, completed_years)[1]
+
+
+def grade_crs(a: Assessment, course: CrsCourse, completed_years: int) -> tuple[GradeResult, GradeResult]:
+    """Both CRS scales of one assessment; they share fever, the waiver and the hypotension domain."""
     flags: list[str] = []
     hypotension = _hypotension_domain(a, completed_years, flags)
-    if "vasopressin_only" in flags:
-        flags.remove("vasopressin_only")  # an ASTCT convention; CTCAE counts vasopressin explicitly
-    if hypotension.lo == 4:
-        flags.append("ctcae_grade4_inferred")
-    hypoxia = _hypoxia_domain_ctcae(a, flags)
-    result = _grade(a, course, completed_years, "CTCAE v5.0", CTCAE_V5, hypoxia, hypotension, flags)
-    if result.grade != 4 and "ctcae_grade4_inferred" in result.flags:
-        result.flags.remove("ctcae_grade4_inferred")
-    return result
+    astct_flags = flags[:]
+    astct = _grade(a, course, completed_years, "ASTCT 2019", ASTCT_2019, _hypoxia_domain_astct(a, astct_flags),
+                   hypotension, astct_flags)
+    # vasopressin_only is an ASTCT convention; CTCAE v5.0 counts vasopressin explicitly.
+    ctcae_flags = [f for f in flags if f != "vasopressin_only"]
+    hypoxia = _hypoxia_domain_ctcae(a, ctcae_flags)
+    ctcae = _grade(a, course, completed_years, "CTCAE v5.0", CTCAE_V5, hypoxia, hypotension, ctcae_flags)
+    if ctcae.grade == 4:
+        if "ctcae_grade4_inferred" not in ctcae.flags:
+            ctcae.flags.append("ctcae_grade4_inferred")
+    elif "ctcae_grade4_inferred" in ctcae.flags:
+        ctcae.flags.remove("ctcae_grade4_inferred")
+    return astct, ctcae

@@ -6,16 +6,14 @@ platelets (10⁹/L); m-EASIX = LDH × CRP (mg/dL) / platelets (10⁹/L). Risk sc
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+import math
 
 from .model import Labs
 
-_CENT = Decimal("0.01")
-
 
 def round2(value: float) -> float:
-    """Half-up rounding to 2 decimals of the value as written (5.125 → 5.13)."""
-    return float(Decimal(repr(value)).quantize(_CENT, rounding=ROUND_HALF_UP))
+    """Half-up rounding to 2 decimals (5.125 → 5.13; 39.666… → 39.67)."""
+    return math.floor(value * 100.0 + 0.5) / 100.0
 
 
 def _ratio(labs: Labs, factor_name: str) -> float | None:

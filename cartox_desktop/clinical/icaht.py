@@ -7,6 +7,7 @@ implementation (clinical-background §4.2) and the literal "≥ 2 values" late r
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,8 +58,9 @@ def _day_statuses(anc_by_day: dict[int, float], threshold: float) -> tuple[list[
         if day in anc_by_day:
             statuses.append(NEUTROPENIC if anc_by_day[day] <= threshold else RECOVERED)
             continue
-        before = max((d for d in measured if d < day), default=None)
-        after = min((d for d in measured if d > day), default=None)
+        pos = bisect_left(measured, day)
+        before = measured[pos - 1] if pos > 0 else None
+        after = measured[pos] if pos < len(measured) else None
         status = UNKNOWN
         if before is not None and after is not None and after - before <= MAX_IMPUTATION_GAP_DAYS:
             low_before = anc_by_day[before] <= threshold
@@ -162,11 +164,10 @@ def grade_icaht(anc_by_day: dict[int, float], gcsf_given: bool) -> IcahtResult:
 def _ranges(days: list[int]) -> str:
     parts: list[str] = []
     start = prev = days[0]
-    for d in days[1:] + [None]:  # type: ignore[list-item]
-        if d is not None and d == prev + 1:
-            prev = d
-            continue
-        parts.append(f"{start}" if start == prev else f"{start}–{prev}")
-        if d is not None:
-            start = prev = d
+    for d in days[1:]:
+        if d != prev + 1:
+            parts.append(f"{start}" if start == prev else f"{start}–{prev}")
+            start = d
+        prev = d
+    parts.append(f"{start}" if start == prev else f"{start}–{prev}")
     return "days " + ", ".join(parts)

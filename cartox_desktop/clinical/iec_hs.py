@@ -64,8 +64,10 @@ def _series(case: Case, name: str) -> list[_Value]:
 def _current(a: Assessment, case: Case, name: str) -> list[_Value]:
     """This assessment's own value plus standalone labs dated the same day."""
     values = [_Value(a.time, a.labs[name], ("assessment", a.index))] if name in a.labs else []
-    day = a.time.date()
-    values += [_Value(e.time, e.labs[name], ("lab", e.index)) for e in case.labs if name in e.labs and e.time.date() == day]
+    if case.labs:
+        day = a.time.date()
+        values += [_Value(e.time, e.labs[name], ("lab", e.index))
+                   for e in case.labs if name in e.labs and e.time.date() == day]
     return values
 
 
@@ -108,7 +110,7 @@ def screen_iec_hs(
 ) -> IecHsResult:
     """Evaluate each assessment with a ferritin; met when ferritin, timing and at least one
     HLH-like feature hold together; grade what is recorded from the first met assessment on."""
-    series = {name: _series(case, name) for name in ("platelets_per_ul", "anc_per_ul")}
+    series: dict[str, list[_Value]] = {}
     baseline_ferritin = case.baseline_labs.get("ferritin_ng_ml")
     ferritin_uln = case.uln("ferritin_ng_ml")
     highest_so_far = -1
@@ -132,6 +134,8 @@ def screen_iec_hs(
             and crs.complete
             and crs.grade < highest_so_far
         )
+        if high and resolving and not series:
+            series = {name: _series(case, name) for name in ("platelets_per_ul", "anc_per_ul")}
         features = _hlh_features(a, case, series) if high and resolving else []
         if high and resolving and features:
             first = a

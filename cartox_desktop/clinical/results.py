@@ -58,9 +58,18 @@ def combine(domains: list[Domain]) -> tuple[int, bool, list[str], list[str]]:
 
     Returns (grade, complete, unassessed domain names, names of the domains that set the grade).
     """
-    grade = max((d.lo for d in domains), default=0)
-    unassessed = [d.name for d in domains if d.hi > grade and d.lo != d.hi]
-    driven = [d.name for d in domains if d.lo == grade and d.lo == d.hi and grade > 0]
+    grade = 0
+    for d in domains:
+        if d.lo > grade:
+            grade = d.lo
+    unassessed: list[str] = []
+    driven: list[str] = []
+    for d in domains:
+        if d.lo != d.hi:
+            if d.hi > grade:
+                unassessed.append(d.name)
+        elif grade and d.lo == grade:
+            driven.append(d.name)
     return grade, not unassessed, unassessed, driven
 
 

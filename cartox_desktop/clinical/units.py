@@ -43,6 +43,8 @@ def convert_lab(name: str, value: float, unit: str) -> float:
 
 def fmt(value: float) -> str:
     """A number as a nurse writes it: no trailing zeros, at most 2 decimals."""
-    if value == int(value) and abs(value) < 1e15:
+    value = float(value)
+    if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    rounded = round(value, 2)
+    return str(int(rounded)) if rounded.is_integer() else repr(rounded)
