@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def make_case(rng: random.Random, n_assessments: int) -> dict:
+    """A ward course: checks every 8 h (vitals, oxygen, ICE, neurology), morning labs once a day."""
     start = datetime(2026, 3, 1, 8, 0)
     assessments = []
     for i in range(n_assessments):
@@ -34,10 +35,11 @@ def make_case(rng: random.Random, n_assessments: int) -> dict:
             "consciousness": rng.choice(["awake", "awake", "awakens_spontaneously"]),
             "seizure": "none", "motor_weakness": "none", "raised_icp": [],
             "ice_score": rng.randint(5, 10),
-            "labs": {"anc_per_ul": rng.randint(50, 3000), "ldh_u_l": rng.randint(200, 600),
-                     "creatinine_mg_dl": 1.0, "platelets_per_ul": rng.randint(20000, 200000),
-                     "crp_mg_dl": 5.0, "ferritin_ng_ml": rng.randint(300, 5000)},
         }
+        if i % 3 == 0:
+            a["labs"] = {"anc_per_ul": rng.randint(50, 3000), "ldh_u_l": rng.randint(200, 600),
+                         "creatinine_mg_dl": 1.0, "platelets_per_ul": rng.randint(20000, 200000),
+                         "crp_mg_dl": 5.0, "ferritin_ng_ml": rng.randint(300, 5000)}
         if a["o2_device"] == "nasal_cannula":
             a["o2_flow_l_min"] = rng.randint(1, 8)
         if rng.random() < 0.2:
@@ -56,11 +58,12 @@ def make_case(rng: random.Random, n_assessments: int) -> dict:
 
 def main() -> None:
     rng = random.Random(7)
-    per_case = 20
-    n_cases = 100_000 // per_case
+    per_case = 105  # 35 days x 3 checks a day
+    n_cases = 100_000 // per_case + 1
     cases = [make_case(rng, per_case) for _ in range(n_cases)]
     protocol = default_protocol()
     total = n_cases * per_case
+    print(f"{n_cases} courses of {per_case} assessments (35 days, every 8 h, daily labs)")
 
     t0 = time.perf_counter()
     parsed = [parse_case(c) for c in cases]

@@ -45,13 +45,7 @@ class CrsCourse:
     onset_day: int | None
     waiver_from: datetime | None
     waiver_by: Intervention | None
-
-    @property
-    def waiver_note(self) -> str:
-        by = self.waiver_by
-        if by is None:
-            return ""
-        return f"fever not required after {by.drug} on {by.time.isoformat(sep=' ', timespec='minutes')} (CRS established)"
+    waiver_note: str = ""
 
 
 def has_fever(a: Assessment) -> bool:
@@ -69,7 +63,10 @@ def crs_course(case: Case, ordered: list[Assessment]) -> CrsCourse:
         key=lambda iv: iv.time,
         default=None,
     )
-    return CrsCourse(onset.time, case.day_of(onset.time), waiver.time if waiver else None, waiver)
+    if waiver is None:
+        return CrsCourse(onset.time, case.day_of(onset.time), None, None)
+    note = f"fever not required after {waiver.drug} on {waiver.time.isoformat(sep=' ', timespec='minutes')} (CRS established)"
+    return CrsCourse(onset.time, case.day_of(onset.time), waiver.time, waiver, note)
 
 
 def sbp_hypotension_threshold(completed_years: int) -> float:
@@ -87,13 +84,13 @@ def _hypotension_domain(a: Assessment, completed_years: int, flags: list[str]) -
     hypotension without vasopressor → 2."""
     if "hypotension" in a.other_cause:
         return Domain("hypotension", 0, 0, None)
-    agents = sorted({v.agent for v in a.vasopressors or ()})
-    if agents:
+    if a.vasopressors:
+        agents = sorted({v.agent for v in a.vasopressors})
         non_vasopressin = [x for x in agents if x != "vasopressin"]
         named = ", ".join(agents)
         if len(non_vasopressin) >= 2:
             return Domain("hypotension", 4, 4, f"hypotension needing {len(non_vasopressin)} vasopressors ({named})")
-        if agents == ["vasopressin"]:
+        if not non_vasopressin:
             flags.append("vasopressin_only")
         return Domain("hypotension", 3, 3, f"hypotension needing one vasopressor ({named})")
     if a.hypotension is True:
@@ -129,7 +126,8 @@ def _hypoxia_domain_astct(a: Assessment, flags: list[str]) -> Domain:
         return Domain("hypoxia", 3, 3, f"hypoxia needing {words}{flow}")
     if device == "nasal_cannula":
         if a.o2_flow_l_min is None:
-            return Domain("hypoxia", 2, 3, "hypoxia needing nasal cannula (flow not recorded: at least low-flow)")
+            # clinical-rules §1: "nasal_cannula with no flow → 2 with complete: false" (below grade 4).
+            return Domain("hypoxia", 2, 4, "hypoxia needing nasal cannula (flow not recorded: at least low-flow)")
         if a.o2_flow_l_min > LOW_FLOW_MAX_L_MIN:
             flags.append("nasal_cannula_above_6_l_min")
             return Domain("hypoxia", 3, 3, f"hypoxia needing high-flow oxygen (nasal cannula{flow}, above 6 L/min)")
@@ -175,7 +173,8 @@ def _hypoxia_domain_ctcae(a: Assessment, flags: list[str]) -> Domain:
         g = _fio2_grade(fio2)
         return Domain("hypoxia", g, 4, f"FiO₂ {fmt(fio2)} % (device not recorded)" if g else None)
     if fio2 is None:
-        return Domain("fio2", 0, 3, None)
+        # clinical-rules §2: a device without FiO₂ leaves the oxygen part unassessed (complete: false).
+        return Domain("fio2", 0, 4, None)
     if estimated:
         flags.append("fio2_estimated")
     g = _fio2_grade(fio2)
@@ -189,29 +188,22 @@ def _hypoxia_domain_ctcae(a: Assessment, flags: list[str]) -> Domain:
 def _grade(
     a: Assessment,
     course: CrsCourse,
-    completed_years: int,
     version: str,
     source: str,
+    gate: tuple[bool, bool, Domain | None],
     hypoxia: Domain,
     hypotension: Domain,
     flags: list[str],
 ) -> GradeResult:
     if len(flags) > 1:
         flags[:] = list(dict.fromkeys(flags))
-    fever = has_fever(a)
-    waived = course.waiver_from is not None and a.time > course.waiver_from
     t = a.temperature_c
-    if fever or waived:
-        if fever:
-            fever_domain = Domain("fever", 1, 1, f"fever {fmt(t)} °C" if t is not None else None)
-        elif t is not None:
-            fever_domain = Domain("fever", 0, 0, None)
-        else:
-            fever_domain = Domain("fever", 0, 1, None)
+    fever, waived, fever_domain = gate
+    if fever_domain is not None:
         domains = [fever_domain, hypotension, hypoxia]
         grade, complete, unassessed, driven = combine(domains)
-        reasons = [d.reason for d in domains if d.reason and d.lo > 0]
-        if waived and not fever:
+        reasons = [d.reason for d in domains if d.lo and d.reason]
+        if not fever:
             flags.append("fever_waived")
             temp = f"afebrile ({fmt(t)} °C)" if t is not None else "temperature not recorded"
             reasons.insert(0, f"{temp}; {course.waiver_note}")
@@ -230,7 +222,8 @@ def _grade(
             reasons.append("not CRS without fever: " + "; ".join(found))
         return GradeResult(0, version, source, True, [], reasons, flags, [], {})
     unassessed = ["fever"] + [d.name for d in (hypotension, hypoxia) if d.lo != d.hi]
-    return GradeResult(None, version, source, False, unassessed, ["no temperature recorded: CRS cannot be graded"], flags, [], {})
+    return GradeResult(None, version, source, False, unassessed, ["no temperature recorded: CRS cannot be graded"],
+                       flags, [], {})
 
 
 def grade_crs_astct(a: Assessment, course: CrsCourse, completed_years: int) -> GradeResult:
@@ -245,15 +238,25 @@ def grade_crs_ctcae(a: Assessment, course: CrsCourse, completed_years: int) -> G
 
 def grade_crs(a: Assessment, course: CrsCourse, completed_years: int) -> tuple[GradeResult, GradeResult]:
     """Both CRS scales of one assessment; they share fever, the waiver and the hypotension domain."""
+    t = a.temperature_c
+    fever = t is not None and t >= FEVER_C and "fever" not in a.other_cause
+    waived = course.waiver_from is not None and a.time > course.waiver_from
+    fever_domain: Domain | None = None
+    if fever:
+        fever_domain = Domain("fever", 1, 1, f"fever {fmt(t)} °C")  # type: ignore[arg-type]
+    elif waived:
+        # Under the waiver an unrecorded temperature could still add the fever point.
+        fever_domain = Domain("fever", 0, 1, None) if t is None else Domain("fever", 0, 0, None)
+    gate = (fever, waived, fever_domain)
     flags: list[str] = []
     hypotension = _hypotension_domain(a, completed_years, flags)
     astct_flags = flags[:]
-    astct = _grade(a, course, completed_years, "ASTCT 2019", ASTCT_2019, _hypoxia_domain_astct(a, astct_flags),
-                   hypotension, astct_flags)
+    astct = _grade(a, course, "ASTCT 2019", ASTCT_2019, gate, _hypoxia_domain_astct(a, astct_flags), hypotension,
+                   astct_flags)
     # vasopressin_only is an ASTCT convention; CTCAE v5.0 counts vasopressin explicitly.
     ctcae_flags = [f for f in flags if f != "vasopressin_only"]
     hypoxia = _hypoxia_domain_ctcae(a, ctcae_flags)
-    ctcae = _grade(a, course, completed_years, "CTCAE v5.0", CTCAE_V5, hypoxia, hypotension, ctcae_flags)
+    ctcae = _grade(a, course, "CTCAE v5.0", CTCAE_V5, gate, hypoxia, hypotension, ctcae_flags)
     if ctcae.grade == 4:
         if "ctcae_grade4_inferred" not in ctcae.flags:
             ctcae.flags.append("ctcae_grade4_inferred")

@@ -132,5 +132,4 @@ class Case:
 
     def day_of(self, when: datetime | date) -> int:
         """Day N = calendar days after the infusion date (day 0)."""
-        d = when.date() if isinstance(when, datetime) else when
-        return (d - self.infusion_date).days
+        return when.toordinal() - self.infusion_date.toordinal()

@@ -379,7 +379,9 @@ def parse_assessment(c: _Checker, raw: Any, i: int, patient: Patient | None) -> 
     sbp = c.number(f"{p}.systolic_bp_mmhg", data.get("systolic_bp_mmhg"), 30, 300, "mmHg")
     dbp = c.number(f"{p}.diastolic_bp_mmhg", data.get("diastolic_bp_mmhg"), 10, 250, "mmHg")
     mapp = c.number(f"{p}.mean_arterial_pressure_mmhg", data.get("mean_arterial_pressure_mmhg"), 10, 250, "mmHg")
-    if mapp is not None and dbp is not None and not dbp < mapp:
+    # case-format.md: "with a systolic pressure, diastolic < MAP < systolic" (literal reading: the
+    # order is checked only when a systolic pressure is given).
+    if mapp is not None and dbp is not None and sbp is not None and not dbp < mapp:
         c.err(f"{p}.mean_arterial_pressure_mmhg", data.get("mean_arterial_pressure_mmhg"),
               f"a mean arterial pressure of {fmt(mapp)} mmHg must be above the diastolic pressure ({fmt(dbp)} mmHg)")
     elif mapp is not None and sbp is not None and not mapp < sbp:
