@@ -17,6 +17,13 @@ from cartox_desktop import __version__
 # (verb, module, one-line help). Modules are imported lazily by ``_load``.
 VERBS: list[tuple[str, str, str]] = [
     ("grade", "cartox_desktop.cli.cmd_grade", "grade a case (JSON) or cases (JSON Lines); stores nothing"),
+    ("user", "cartox_desktop.cli.cmd_user", "manage users: user add NAME --role nurse|physician|admin"),
+    ("demo", "cartox_desktop.cli.cmd_demo", "fill the database with a demonstration ward (user demo, password demo)"),
+    ("record", "cartox_desktop.cli.cmd_record", "store a case file as a new patient through the audit trail"),
+    ("audit", "cartox_desktop.cli.cmd_audit", "audit trail: verify | export --out FILE.csv | regrade"),
+    ("backup", "cartox_desktop.cli.cmd_backup", "a consistent copy of the database while it is in use"),
+    ("labs", "cartox_desktop.cli.cmd_labs", "laboratory CSV: labs import FILE --mapping NAME (preview, store after confirmation)"),
+    ("export", "cartox_desktop.cli.cmd_export", "exports: export fhir MRN --out FILE.json | export registry --out FILE.csv [--since DATE]"),
 ]
 
 
@@ -78,6 +85,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("cartox: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `cartox grade | head`: the reader went away; that is not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception as exc:  # a traceback is never shown to a user unless --debug
         if debug:
             raise

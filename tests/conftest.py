@@ -1,0 +1,26 @@
+"""Root test configuration: a deterministic, headless environment for every test.
+
+Set before anything imports PySide6 or ReportLab: Qt renders offscreen (no display needed),
+the locale is C.UTF-8 so dates and numbers format the same everywhere, and ReportLab writes
+byte-identical PDFs (no timestamps or random ids) with ``RL_invariant``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["LANG"] = "C.UTF-8"
+os.environ["LC_ALL"] = "C.UTF-8"
+os.environ["RL_invariant"] = "1"  # noqa: SIM112 (ReportLab reads exactly this name)
+
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The repository's top folder (holds pyproject.toml, resources/, db/)."""
+    return _REPO_ROOT
