@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         text = Path(args.file).read_text(encoding="utf-8-sig") if args.file else sys.stdin.read()
+        text = text.removeprefix("\ufeff")  # a byte-order mark from a Windows editor is not part of the JSON
     except OSError as exc:
         raise UsageError(f"cannot read case file {args.file}: {exc.strerror}") from exc
     try:

@@ -234,9 +234,10 @@ def check_tocilizumab(
                 alerts.append(f"tocilizumab {fmt(iv.dose_mg)} mg on {when} is more than "
                               f"{fmt(rules.dose_tolerance_percent)} % above the computed dose of {fmt(computed)} mg" + src)
         if i > 0:
-            gap_h = (iv.time - doses[i - 1].time).total_seconds() / 3600
-            if gap_h < rules.min_interval_h:
-                alerts.append(f"tocilizumab on {when} only {fmt(round(gap_h, 1))} h after the previous dose "
+            gap_min = int((iv.time - doses[i - 1].time).total_seconds() // 60)
+            if gap_min < rules.min_interval_h * 60:
+                gap = f"{gap_min // 60} h {gap_min % 60:02d} min" if gap_min % 60 else f"{gap_min // 60} h"
+                alerts.append(f"tocilizumab on {when} only {gap} after the previous dose "
                               f"(at least {fmt(rules.min_interval_h)} h apart)" + src)
         in_window = sum(1 for other in doses if iv.time - day < other.time <= iv.time)
         if in_window > rules.max_doses_per_24h:
