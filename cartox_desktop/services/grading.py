@@ -1,0 +1,256 @@
+"""Rebuild a patient's case from stored rows, validate a change through the clinical core, grade
+the course, and store the grades (with the rules version) — inside the caller's transaction.
+
+The stored rows are the only input: the case dict given to ``parse_case``/``grade_case`` is
+rebuilt from them each time, so what was graded is exactly what is stored. A change can alter
+other assessments' grades (a backdated intervention waives fever, an amended infusion date
+shifts every day); each such stored grade change gets its own ``regrade`` audit event.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cartox_desktop.clinical import RULES_VERSION, CaseInvalid, grade_case, parse_case
+from cartox_desktop.storage.models import (
+    Assessment,
+    AssessmentGrade,
+    Intervention,
+    LabResult,
+    Patient,
+    PatientCourse,
+)
+
+from .common import dumps, loads, stamps
+from .errors import FieldIssue, ValidationFailed
+
+MODELS: dict[str, Any] = {"assessment": Assessment, "lab": LabResult, "intervention": Intervention}
+CASE_LIST = {"assessment": "assessments", "lab": "labs", "intervention": "interventions"}
+NOUN = {"assessment": "assessment", "lab": "lab result", "intervention": "intervention"}
+
+
+@lru_cache(maxsize=1)
+def _protocol() -> Any:
+    """The bundled protocol (tocilizumab/steroid alerts), as ``cartox grade`` uses by default."""
+    try:
+        from cartox_desktop.resources import default_protocol
+
+        return default_protocol()
+    except Exception:  # noqa: BLE001 - grading still works with the core's built-in defaults
+        return None
+
+
+@dataclass
+class PatientState:
+    """Everything stored for one patient, loaded in one transaction."""
+
+    patient: Patient
+    rows: dict[str, list[Any]]
+    grades: dict[int, AssessmentGrade]
+    course: PatientCourse | None
+
+
+def load_state(session: Session, patient_id: int) -> PatientState:
+    patient = session.get(Patient, patient_id)
+    if patient is None:
+        from .errors import NotFound
+
+        raise NotFound(f"patient id {patient_id} does not exist")
+    rows: dict[str, list[Any]] = {}
+    for kind, model in MODELS.items():
+        rows[kind] = list(session.scalars(
+            select(model).where(model.patient_id == patient_id).order_by(model.time, model.id)))
+    ids = [a.id for a in rows["assessment"]]
+    grades = {g.assessment_id: g for g in session.scalars(
+        select(AssessmentGrade).where(AssessmentGrade.assessment_id.in_(ids)))} if ids else {}
+    return PatientState(patient, rows, grades, session.get(PatientCourse, patient_id))
+
+
+def patient_case_fields(p: Patient) -> dict[str, Any]:
+    """The case-format top-level fields held on the patient row."""
+    person: dict[str, Any] = {"age_years": _num(p.age_years)}
+    if p.weight_kg is not None:
+        person["weight_kg"] = _num(p.weight_kg)
+    infusion = p.infusion_date if isinstance(p.infusion_date, str) else p.infusion_date.isoformat()
+    case: dict[str, Any] = {"patient": person, "infusion_date": infusion}
+    if p.product is not None:
+        case["product"] = p.product
+    for key in ("baseline_labs", "upper_limits", "death"):
+        value = loads(getattr(p, key))
+        if value is not None:
+            case[key] = value
+    return case
+
+
+def _num(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else float(value)
+
+
+@dataclass
+class CaseBuild:
+    """A case dict plus, per list, which stored row (or the pending change) each entry came from."""
+
+    case: dict[str, Any]
+    sources: dict[str, list[Any]] = field(default_factory=dict)  # row, or "pending"
+
+
+def build_case(state: PatientState, pending: tuple[str, int | None, dict[str, Any] | None] | None = None,
+               patient_fields: dict[str, Any] | None = None) -> CaseBuild:
+    """The patient's case from stored rows (voided ones left out). ``pending`` = (kind, row id or
+    None for a new record, new content or None to leave the row out): the change being saved,
+    which is placed last in its list so an error path points at it."""
+    case = dict(patient_fields if patient_fields is not None else patient_case_fields(state.patient))
+    build = CaseBuild(case)
+    for kind, rows in state.rows.items():
+        entries: list[Any] = []
+        sources: list[Any] = []
+        for row in rows:
+            if row.voided or (pending and pending[0] == kind and pending[1] == row.id):
+                continue
+            entries.append(json.loads(row.content))
+            sources.append(row)
+        if pending and pending[0] == kind and pending[2] is not None:
+            entries.append(pending[2])
+            sources.append("pending")
+        case[CASE_LIST[kind]] = entries
+        build.sources[kind] = sources
+    return build
+
+
+def validate(build: CaseBuild, kind: str | None, what: str) -> Any:
+    """``parse_case`` the rebuilt case; map error paths back to the pending record."""
+    try:
+        return parse_case(build.case)
+    except CaseInvalid as exc:
+        raise ValidationFailed(map_errors(exc, build, kind), what) from exc
+
+
+def map_errors(exc: CaseInvalid, build: CaseBuild, kind: str | None) -> list[FieldIssue]:
+    issues: list[FieldIssue] = []
+    pending_prefix = None
+    if kind is not None:
+        sources = build.sources.get(kind, [])
+        if sources and sources[-1] == "pending":
+            pending_prefix = f"{CASE_LIST[kind]}[{len(sources) - 1}]"
+    for err in exc.errors:
+        path = err.path
+        if pending_prefix and (path == pending_prefix or path.startswith(pending_prefix + ".")):
+            issues.append(FieldIssue(path[len(pending_prefix) + 1:], err.value, err.message))
+            continue
+        issues.append(FieldIssue(_describe_stored(path, build), err.value, err.message))
+    return issues
+
+
+def _describe_stored(path: str, build: CaseBuild) -> str:
+    """Name a stored record an error points at (after a rules change made it invalid)."""
+    for kind, list_name in CASE_LIST.items():
+        if path.startswith(list_name + "["):
+            index_text, _, rest = path[len(list_name) + 1:].partition("]")
+            try:
+                row = build.sources[kind][int(index_text)]
+            except (ValueError, IndexError, KeyError):
+                return path
+            label = f"stored {NOUN[kind]} id {row.id}" if row != "pending" else NOUN[kind]
+            return f"{label}{rest}" if rest else label
+    if path.startswith("patient."):
+        return path[len("patient."):]
+    return path
+
+
+def grade(parsed: Any) -> dict[str, Any]:
+    return grade_case(parsed, _protocol()).to_json()
+
+
+def grade_summary(entry: dict[str, Any] | None, rules_version: str = RULES_VERSION) -> dict[str, Any] | None:
+    if entry is None:
+        return None
+    return {
+        "crs_astct": (entry.get("crs_astct") or {}).get("grade"),
+        "crs_ctcae": (entry.get("crs_ctcae") or {}).get("grade"),
+        "icans_astct": (entry.get("icans_astct") or {}).get("grade"),
+        "rules_version": rules_version,
+    }
+
+
+def stored_summary(g: AssessmentGrade | None) -> dict[str, Any] | None:
+    if g is None:
+        return None
+    return {"crs_astct": g.crs_astct, "crs_ctcae": g.crs_ctcae, "icans_astct": g.icans_astct,
+            "rules_version": g.rules_version}
+
+
+def course_summary(course: dict[str, Any] | None) -> dict[str, Any] | None:
+    if course is None:
+        return None
+    keys = ("crs_max_grade", "crs_onset_day", "icans_max_grade", "icans_onset_day")
+    out = {k: course.get(k) for k in keys}
+    out["icaht"] = {k: (course.get("icaht") or {}).get(k) for k in ("early_grade", "late_grade")}
+    out["iec_hs"] = {k: (course.get("iec_hs") or {}).get(k) for k in ("met", "grade")}
+    return out
+
+
+@dataclass
+class GradeUpdate:
+    row: Assessment
+    grade: AssessmentGrade
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+@dataclass
+class Applied:
+    updates: list[GradeUpdate]
+    course_before: dict[str, Any] | None
+    course_after: dict[str, Any] | None
+    course: PatientCourse
+
+
+def apply_grades(session: Session, state: PatientState, build: CaseBuild, output: dict[str, Any],
+                 pending_row: Any = None) -> Applied:
+    """Store the new grades of every assessment whose stored grades differ, and the course."""
+    utc, _ = stamps()
+    updates: list[GradeUpdate] = []
+    for source, entry in zip(build.sources.get("assessment", []), output["assessments"], strict=True):
+        row = pending_row if source == "pending" else source
+        text = dumps(entry)
+        old = state.grades.get(row.id) if row.id is not None else None
+        if old is not None and old.result == text and old.rules_version == RULES_VERSION:
+            continue
+        before = stored_summary(old)
+        values = grade_summary(entry) or {}
+        if old is None:
+            old = AssessmentGrade(assessment_id=row.id)
+            session.add(old)
+            state.grades[row.id] = old
+        old.rules_version = RULES_VERSION
+        old.crs_astct = values["crs_astct"]
+        old.crs_ctcae = values["crs_ctcae"]
+        old.icans_astct = values["icans_astct"]
+        old.result = text
+        old.graded_at = utc
+        updates.append(GradeUpdate(row, old, before, stored_summary(old)))
+    course_json = output["course"]
+    course = state.course
+    before_course = course_summary(loads(course.result)) if course is not None else None
+    if course is None:
+        course = PatientCourse(patient_id=state.patient.id)
+        session.add(course)
+        state.course = course
+    course.rules_version = RULES_VERSION
+    course.crs_max_grade = course_json.get("crs_max_grade")
+    course.icans_max_grade = course_json.get("icans_max_grade")
+    course.result = dumps(course_json)
+    course.graded_at = utc
+    return Applied(updates, before_course, course_summary(course_json), course)
+
+
+def day_of(infusion: date | str, time_text: str) -> int:
+    d = infusion if isinstance(infusion, date) else date.fromisoformat(infusion)
+    return (date.fromisoformat(time_text[:10]) - d).days
