@@ -24,6 +24,9 @@ VERBS: list[tuple[str, str, str]] = [
     ("backup", "cartox_desktop.cli.cmd_backup", "a consistent copy of the database while it is in use"),
     ("labs", "cartox_desktop.cli.cmd_labs", "laboratory CSV: labs import FILE --mapping NAME (preview, store after confirmation)"),
     ("export", "cartox_desktop.cli.cmd_export", "exports: export fhir MRN --out FILE.json | export registry --out FILE.csv [--since DATE]"),
+    ("handover", "cartox_desktop.cli.cmd_handover", "the ward handover PDF of every active patient: handover --out FILE.pdf [--at TIME]"),
+    ("report", "cartox_desktop.cli.cmd_report", "one patient's toxicity summary PDF: report MRN --out FILE.pdf"),
+    ("gui", "cartox_desktop.cli.cmd_gui", "start the desktop app (the same as cartox-desktop)"),
 ]
 
 
