@@ -60,8 +60,11 @@ class Vasopressor:
     dose_units_min: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Assessment:
+    """One bedside assessment. Treated as read-only after validation (not frozen: a frozen
+    dataclass with 26 fields costs several µs more to build, and courses hold hundreds)."""
+
     id: str
     time: datetime
     index: int  # position in the input; output keeps input order

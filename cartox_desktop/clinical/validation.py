@@ -148,7 +148,8 @@ class _Checker:
 
     def number(
         self,
-        path: str,
+        base: str,
+        name: str,
         value: Any,
         lo: float,
         hi: float,
@@ -158,82 +159,85 @@ class _Checker:
     ) -> float | None:
         if value is None:
             return None
+        kind_of = type(value)
+        if (kind_of is float or kind_of is int) and lo <= value <= hi and mistake is None and not whole:
+            return float(value)  # the common case: a plain number in range
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             kind = "a whole number" if whole else "a number"
-            self.err(path, value, f"must be {kind} from {fmt(lo)} to {fmt(hi)} {unit}".rstrip())
+            self.err(_join(base, name), value, f"must be {kind} from {fmt(lo)} to {fmt(hi)} {unit}".rstrip())
             return None
         if mistake is not None:
             hint = mistake(float(value))
             if hint is not None:
-                self.err(path, value, f"{fmt(float(value))} {hint} (accepted: {fmt(lo)}–{fmt(hi)} {unit})".strip())
+                self.err(_join(base, name), value, f"{fmt(float(value))} {hint} (accepted: {fmt(lo)}–{fmt(hi)} {unit})".strip())
                 return None
         if not lo <= value <= hi:
-            self.err(path, value, f"{fmt(float(value))} is outside the accepted range {fmt(lo)}–{fmt(hi)} {unit}".rstrip())
+            self.err(_join(base, name), value, f"{fmt(float(value))} is outside the accepted range {fmt(lo)}–{fmt(hi)} {unit}".rstrip())
             return None
         if whole and value != int(value):
-            self.err(path, value, f"must be a whole number from {fmt(lo)} to {fmt(hi)} {unit}".rstrip())
+            self.err(_join(base, name), value, f"must be a whole number from {fmt(lo)} to {fmt(hi)} {unit}".rstrip())
             return None
         return float(value)
 
-    def whole(self, path: str, value: Any, lo: int, hi: int, unit: str = "") -> int | None:
-        v = self.number(path, value, lo, hi, unit, whole=True)
+    def whole(self, base: str, name: str, value: Any, lo: int, hi: int, unit: str = "") -> int | None:
+        v = self.number(base, name, value, lo, hi, unit, whole=True)
         return None if v is None else int(v)
 
-    def boolean(self, path: str, value: Any) -> bool | None:
+    def boolean(self, base: str, name: str, value: Any) -> bool | None:
         if value is None:
             return None
         if not isinstance(value, bool):
-            self.err(path, value, "must be true or false")
+            self.err(_join(base, name), value, "must be true or false")
             return None
         return value
 
-    def choice(self, path: str, value: Any, options: tuple[str, ...]) -> str | None:
+    def choice(self, base: str, name: str, value: Any, options: tuple[str, ...]) -> str | None:
         if value is None:
             return None
         if not isinstance(value, str) or value not in options:
-            self.err(path, value, f"must be one of: {_choices(options)}")
+            self.err(_join(base, name), value, f"must be one of: {_choices(options)}")
             return None
         return value
 
-    def choice_list(self, path: str, value: Any, options: tuple[str, ...]) -> tuple[str, ...] | None:
+    def choice_list(self, base: str, name: str, value: Any, options: tuple[str, ...]) -> tuple[str, ...] | None:
         if value is None:
             return None
         if not isinstance(value, list):
-            self.err(path, value, f"must be a list of: {_choices(options)}")
+            self.err(_join(base, name), value, f"must be a list of: {_choices(options)}")
             return None
         ok: list[str] = []
         for i, item in enumerate(value):
-            got = self.choice(f"{path}[{i}]", item, options)
+            got = self.choice(f"{_join(base, name)}[{i}]", "", item, options)
             if got is not None and got not in ok:
                 ok.append(got)
         return tuple(ok)
 
-    def time(self, path: str, value: Any, required: bool = True) -> datetime | None:
+    def time(self, base: str, name: str, value: Any, required: bool = True) -> datetime | None:
         if value is None:
             if required:
-                self.err(path, value, "is required: a local time such as 2026-03-04T08:00")
+                self.err(_join(base, name), value, "is required: a local time such as 2026-03-04T08:00")
             return None
         if not isinstance(value, str) or not _TIME_RE.match(value):
-            self.err(path, value, "must be a local time without offset, as 2026-03-04T08:00 (seconds allowed)")
+            self.err(_join(base, name), value, "must be a local time without offset, as 2026-03-04T08:00 (seconds allowed)")
             return None
         try:
             return datetime.fromisoformat(value)
         except ValueError:
-            self.err(path, value, "is not a real calendar time (expected 2026-03-04T08:00)")
+            self.err(_join(base, name), value, "is not a real calendar time (expected 2026-03-04T08:00)")
             return None
 
-    def date(self, path: str, value: Any, required: bool = True) -> date | None:
+    def date(self, base: str, name: str, value: Any, required: bool = True) -> date | None:
         if value is None:
             if required:
-                self.err(path, value, "is required: a date such as 2026-03-04")
+                self.err(_join(base, name), value, "is required: a date such as 2026-03-04")
             return None
         if not isinstance(value, str) or not _DATE_RE.match(value):
-            self.err(path, value, "must be a date as 2026-03-04")
+            self.err(_join(base, name), value, "must be a date as 2026-03-04")
             return None
         try:
             return date.fromisoformat(value)
         except ValueError:
-            self.err(path, value, "is not a real calendar date (expected 2026-03-04)")
+            self.err(_join(base, name), value, "is not a real calendar date (expected 2026-03-04)")
             return None
 
     def obj(self, path: str, value: Any, allowed: frozenset[str] | tuple[str, ...], what: str) -> Mapping[str, Any] | None:
@@ -257,13 +261,15 @@ class _Checker:
             if raw is None:
                 continue
             lo, hi, unit, mistake = LAB_RANGES[name]
-            v = self.number(_join(path, name), raw, lo, hi, unit, mistake)
+            v = self.number(path, name, raw, lo, hi, unit, mistake)
             if v is not None:
                 out[name] = v
         return out
 
 
 def _join(path: str, key: str) -> str:
+    if not key:
+        return path
     return f"{path}.{key}" if path else key
 
 
@@ -280,8 +286,8 @@ def parse_case(data: Any) -> Case:
             c.err(key, data[key], f"unknown field (accepted: {', '.join(sorted(TOP_LEVEL_FIELDS))})")
 
     patient = _parse_patient(c, data.get("patient"))
-    infusion_date = c.date("infusion_date", data.get("infusion_date"))
-    product = c.choice("product", data.get("product"), PRODUCTS)
+    infusion_date = c.date("", "infusion_date", data.get("infusion_date"))
+    product = c.choice("", "product", data.get("product"), PRODUCTS)
     baseline = c.labs("baseline_labs", data.get("baseline_labs"))
     upper = _parse_upper_limits(c, data.get("upper_limits"))
 
@@ -334,8 +340,8 @@ def _parse_patient(c: _Checker, value: Any) -> Patient | None:
     if data.get("age_years") is None:
         c.err("patient.age_years", None, "is required: age in years, 0–120")
         return None
-    age = c.number("patient.age_years", data.get("age_years"), 0, 120, "years")
-    weight = c.number("patient.weight_kg", data.get("weight_kg"), 0.5, 400, "kg")
+    age = c.number("patient", "age_years", data.get("age_years"), 0, 120, "years")
+    weight = c.number("patient", "weight_kg", data.get("weight_kg"), 0.5, 400, "kg")
     if age is None:
         return None
     return Patient(age_years=age, weight_kg=weight)
@@ -352,7 +358,7 @@ def _parse_upper_limits(c: _Checker, value: Any) -> dict[str, float]:
             continue
         hi = LAB_RANGES[name][1]
         unit = LAB_RANGES[name][2]
-        v = c.number(f"upper_limits.{name}", raw, 0, hi, unit)
+        v = c.number("upper_limits", name, raw, 0, hi, unit)
         if v is not None and v <= 0:
             c.err(f"upper_limits.{name}", raw, f"an upper limit of normal must be above 0 {unit}")
         elif v is not None:
@@ -373,12 +379,12 @@ def parse_assessment(c: _Checker, raw: Any, i: int, patient: Patient | None) -> 
     if aid is None or isinstance(aid, bool) or not isinstance(aid, str | int) or aid == "":
         c.err(f"{p}.id", aid, "is required: a text identifier unique in the case")
         aid = None
-    when = c.time(f"{p}.time", data.get("time"))
+    when = c.time(p, "time", data.get("time"))
 
-    temperature = c.number(f"{p}.temperature_c", data.get("temperature_c"), 30.0, 44.0, "°C", _temperature_mistake)
-    sbp = c.number(f"{p}.systolic_bp_mmhg", data.get("systolic_bp_mmhg"), 30, 300, "mmHg")
-    dbp = c.number(f"{p}.diastolic_bp_mmhg", data.get("diastolic_bp_mmhg"), 10, 250, "mmHg")
-    mapp = c.number(f"{p}.mean_arterial_pressure_mmhg", data.get("mean_arterial_pressure_mmhg"), 10, 250, "mmHg")
+    temperature = c.number(p, "temperature_c", data.get("temperature_c"), 30.0, 44.0, "°C", _temperature_mistake)
+    sbp = c.number(p, "systolic_bp_mmhg", data.get("systolic_bp_mmhg"), 30, 300, "mmHg")
+    dbp = c.number(p, "diastolic_bp_mmhg", data.get("diastolic_bp_mmhg"), 10, 250, "mmHg")
+    mapp = c.number(p, "mean_arterial_pressure_mmhg", data.get("mean_arterial_pressure_mmhg"), 10, 250, "mmHg")
     # case-format.md: "with a systolic pressure, diastolic < MAP < systolic" (literal reading: the
     # order is checked only when a systolic pressure is given).
     if mapp is not None and dbp is not None and sbp is not None and not dbp < mapp:
@@ -391,28 +397,28 @@ def parse_assessment(c: _Checker, raw: Any, i: int, patient: Patient | None) -> 
         c.err(f"{p}.diastolic_bp_mmhg", data.get("diastolic_bp_mmhg"),
               f"a diastolic pressure of {fmt(dbp)} mmHg must be below the systolic pressure ({fmt(sbp)} mmHg)")
 
-    hypotension = c.boolean(f"{p}.hypotension", data.get("hypotension"))
-    fluid = c.boolean(f"{p}.fluid_bolus_given", data.get("fluid_bolus_given"))
+    hypotension = c.boolean(p, "hypotension", data.get("hypotension"))
+    fluid = c.boolean(p, "fluid_bolus_given", data.get("fluid_bolus_given"))
     vasopressors = _parse_vasopressors(c, f"{p}.vasopressors", data.get("vasopressors"))
     if hypotension is False and vasopressors:
         c.err(f"{p}.hypotension", False,
               "is false, but a vasopressor is listed; a patient on a vasopressor is hypotensive (set true, or remove the vasopressor)")
-    spo2 = c.number(f"{p}.spo2_percent", data.get("spo2_percent"), 50, 100, "%")
-    device = c.choice(f"{p}.o2_device", data.get("o2_device"), O2_DEVICES)
-    flow = c.number(f"{p}.o2_flow_l_min", data.get("o2_flow_l_min"), 0, 80, "L/min")
+    spo2 = c.number(p, "spo2_percent", data.get("spo2_percent"), 50, 100, "%")
+    device = c.choice(p, "o2_device", data.get("o2_device"), O2_DEVICES)
+    flow = c.number(p, "o2_flow_l_min", data.get("o2_flow_l_min"), 0, 80, "L/min")
     if device == "room_air" and flow is not None and flow != 0:
         c.err(f"{p}.o2_flow_l_min", data.get("o2_flow_l_min"), "must be 0 (or absent) on room air")
-    fio2 = c.number(f"{p}.fio2_percent", data.get("fio2_percent"), 21, 100, "%", _fio2_mistake)
+    fio2 = c.number(p, "fio2_percent", data.get("fio2_percent"), 21, 100, "%", _fio2_mistake)
     if device == "room_air" and fio2 is not None and fio2 != 21:
         c.err(f"{p}.fio2_percent", data.get("fio2_percent"), "must be 21 % (or absent) on room air")
 
     ice = _parse_ice_items(c, f"{p}.ice", data.get("ice"))
-    ice_score = c.whole(f"{p}.ice_score", data.get("ice_score"), 0, 10, "points")
+    ice_score = c.whole(p, "ice_score", data.get("ice_score"), 0, 10, "points")
     if ice is not None and ice_score is not None and sum(ice.values()) != ice_score:
         c.err(f"{p}.ice_score", data.get("ice_score"),
               f"the ICE items add up to {sum(ice.values())}, but ice_score is {ice_score}; they must agree")
-    ice_not_possible = c.choice(f"{p}.ice_not_possible", data.get("ice_not_possible"), ICE_NOT_POSSIBLE)
-    consciousness = c.choice(f"{p}.consciousness", data.get("consciousness"), CONSCIOUSNESS_LEVELS)
+    ice_not_possible = c.choice(p, "ice_not_possible", data.get("ice_not_possible"), ICE_NOT_POSSIBLE)
+    consciousness = c.choice(p, "consciousness", data.get("consciousness"), CONSCIOUSNESS_LEVELS)
     if ice_not_possible is not None:
         total = ice_score if ice_score is not None else (sum(ice.values()) if ice is not None else 0)
         if total:
@@ -421,18 +427,18 @@ def parse_assessment(c: _Checker, raw: Any, i: int, patient: Patient | None) -> 
         elif ice_not_possible == "unarousable" and consciousness is not None and consciousness != "unarousable":
             c.err(f"{p}.ice_not_possible", ice_not_possible,
                   f"'unarousable' contradicts consciousness '{consciousness}'; use 'global_aphasia' or record the patient as unarousable")
-    capd = c.whole(f"{p}.capd_score", data.get("capd_score"), 0, 32, "points")
-    capd_not_possible = c.boolean(f"{p}.capd_not_possible", data.get("capd_not_possible"))
+    capd = c.whole(p, "capd_score", data.get("capd_score"), 0, 32, "points")
+    capd_not_possible = c.boolean(p, "capd_not_possible", data.get("capd_not_possible"))
     if capd_not_possible and capd is not None:
         c.err(f"{p}.capd_not_possible", True, f"is true, but a CAPD score ({capd}) is given; give one or the other")
-    seizure = c.choice(f"{p}.seizure", data.get("seizure"), SEIZURE_KINDS)
-    seizure_min = c.number(f"{p}.seizure_duration_min", data.get("seizure_duration_min"), 0, 1440, "min")
+    seizure = c.choice(p, "seizure", data.get("seizure"), SEIZURE_KINDS)
+    seizure_min = c.number(p, "seizure_duration_min", data.get("seizure_duration_min"), 0, 1440, "min")
     if seizure == "none" and seizure_min is not None:
         c.err(f"{p}.seizure_duration_min", data.get("seizure_duration_min"),
               "a seizure duration is given, but seizure is 'none'")
-    motor = c.choice(f"{p}.motor_weakness", data.get("motor_weakness"), MOTOR_FINDINGS)
-    raised_icp = c.choice_list(f"{p}.raised_icp", data.get("raised_icp"), RAISED_ICP_FINDINGS)
-    other_cause = c.choice_list(f"{p}.other_cause", data.get("other_cause"), OTHER_CAUSE_FINDINGS)
+    motor = c.choice(p, "motor_weakness", data.get("motor_weakness"), MOTOR_FINDINGS)
+    raised_icp = c.choice_list(p, "raised_icp", data.get("raised_icp"), RAISED_ICP_FINDINGS)
+    other_cause = c.choice_list(p, "other_cause", data.get("other_cause"), OTHER_CAUSE_FINDINGS)
     labs = c.labs(f"{p}.labs", data.get("labs"))
 
     if aid is None or when is None or len(c.errors) > n_errors:
@@ -489,18 +495,18 @@ def _parse_vasopressors(c: _Checker, path: str, value: Any) -> tuple[Vasopressor
         if data.get("agent") is None:
             c.err(f"{vp}.agent", None, f"is required: one of {_choices(VASOPRESSOR_AGENTS)}")
             continue
-        agent = c.choice(f"{vp}.agent", data.get("agent"), VASOPRESSOR_AGENTS)
+        agent = c.choice(vp, "agent", data.get("agent"), VASOPRESSOR_AGENTS)
         mcg = data.get("dose_mcg_kg_min")
         units = data.get("dose_units_min")
         dose_mcg = dose_units = None
         if agent == "vasopressin":
             if mcg is not None:
                 c.err(f"{vp}.dose_mcg_kg_min", mcg, "vasopressin is dosed in units/min: give dose_units_min (0–0.1)")
-            dose_units = c.number(f"{vp}.dose_units_min", units, 0, 0.1, "units/min")
+            dose_units = c.number(vp, "dose_units_min", units, 0, 0.1, "units/min")
         else:
             if units is not None:
                 c.err(f"{vp}.dose_units_min", units, "only vasopressin is dosed in units/min; give dose_mcg_kg_min (0–5)")
-            dose_mcg = c.number(f"{vp}.dose_mcg_kg_min", mcg, 0, 5, "µg/kg/min")
+            dose_mcg = c.number(vp, "dose_mcg_kg_min", mcg, 0, 5, "µg/kg/min")
         if agent is not None:
             out.append(Vasopressor(agent, dose_mcg, dose_units))
     return tuple(out)
@@ -518,7 +524,7 @@ def _parse_ice_items(c: _Checker, path: str, value: Any) -> dict[str, int] | Non
             c.err(f"{path}.{item}", None, f"is missing: all eight ICE items are needed (0–{hi}), or give ice_score instead")
             ok = False
             continue
-        v = c.whole(f"{path}.{item}", data.get(item), 0, hi, "point" if hi == 1 else "points")
+        v = c.whole(path, item, data.get(item), 0, hi, "point" if hi == 1 else "points")
         if v is None:
             ok = False
         else:
@@ -539,8 +545,8 @@ def _parse_lab_entries(c: _Checker, value: Any) -> tuple[LabEntry, ...]:
             c.err(p, raw, "must be an object with a date or a time and lab values")
             continue
         labs = c.labs(p, raw, frozenset({"date", "time"}))
-        when = c.time(f"{p}.time", raw.get("time"), required=False)
-        day = c.date(f"{p}.date", raw.get("date"), required=False)
+        when = c.time(p, "time", raw.get("time"), required=False)
+        day = c.date(p, "date", raw.get("date"), required=False)
         if raw.get("time") is None and raw.get("date") is None:
             c.err(f"{p}.date", None, "a lab entry needs a date (2026-03-04) or a time (2026-03-04T08:00)")
             continue
@@ -568,11 +574,11 @@ def _parse_interventions(c: _Checker, value: Any) -> tuple[Intervention, ...]:
             if raw is None:
                 c.err(p, raw, "must be an object with a time and a drug")
             continue
-        when = c.time(f"{p}.time", data.get("time"))
+        when = c.time(p, "time", data.get("time"))
         if data.get("drug") is None:
             c.err(f"{p}.drug", None, f"is required: one of {_choices(DRUGS)}")
-        drug = c.choice(f"{p}.drug", data.get("drug"), DRUGS)
-        dose = c.number(f"{p}.dose_mg", data.get("dose_mg"), 0, 5000, "mg")
+        drug = c.choice(p, "drug", data.get("drug"), DRUGS)
+        dose = c.number(p, "dose_mg", data.get("dose_mg"), 0, 5000, "mg")
         name = data.get("name")
         if name is not None and (not isinstance(name, str) or not name.strip()):
             c.err(f"{p}.name", name, "must be the drug's name as text")
@@ -588,10 +594,10 @@ def _parse_death(c: _Checker, value: Any) -> Death | None:
     data = c.obj("death", value, frozenset({"date", "cause"}), "date and cause, or null")
     if data is None:
         return None
-    day = c.date("death.date", data.get("date"))
+    day = c.date("death", "date", data.get("date"))
     if data.get("cause") is None:
         c.err("death.cause", None, f"is required: one of {_choices(DEATH_CAUSES)}")
-    cause = c.choice("death.cause", data.get("cause"), DEATH_CAUSES)
+    cause = c.choice("death", "cause", data.get("cause"), DEATH_CAUSES)
     if day is None or cause is None:
         return None
     return Death(day, cause)
