@@ -39,17 +39,19 @@ class GradeResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
+        # The lists are shared with this result, which is built fresh for every grading.
         out: dict[str, Any] = {
             "grade": self.grade,
             "version": self.version,
             "complete": self.complete,
-            "unassessed": list(self.unassessed),
-            "reasons": list(self.reasons),
-            "flags": list(self.flags),
+            "unassessed": self.unassessed,
+            "reasons": self.reasons,
+            "flags": self.flags,
             "source": self.source,
-            "driven_by": list(self.driven_by),
+            "driven_by": self.driven_by,
         }
-        out.update(self.extra)
+        if self.extra:
+            out.update(self.extra)
         return out
 
 
