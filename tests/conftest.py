@@ -8,6 +8,7 @@ byte-identical PDFs (no timestamps or random ids) with ``RL_invariant``.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,3 +25,15 @@ _REPO_ROOT = Path(__file__).resolve().parent.parent
 def repo_root() -> Path:
     """The repository's top folder (holds pyproject.toml, resources/, db/)."""
     return _REPO_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _bundled_protocol_after_each_test() -> Iterator[None]:
+    """The services grade with one protocol per process (``services.protocols``), activated from
+    a store's settings: put the bundled one back so no test inherits another test's protocol."""
+    yield
+    import sys
+
+    protocols = sys.modules.get("cartox_desktop.services.protocols")
+    if protocols is not None:
+        protocols.activate("")

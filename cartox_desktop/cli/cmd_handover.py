@@ -18,7 +18,7 @@ def register(sub: Any, verb: str, help_text: str) -> None:
     p.add_argument("--out", required=True, help="PDF file to write")
     p.add_argument("--at", help="local time of the handover, e.g. 2026-03-04T07:00 (default: now)")
     p.add_argument("--ward", help="only the patients of this ward (default: $CARTOX_WARD, else every ward)")
-    p.add_argument("--institution", help="institution printed in the header (default: $CARTOX_INSTITUTION)")
+    p.add_argument("--institution", help="institution printed in the header (default: the ward settings, else $CARTOX_INSTITUTION)")
     p.set_defaults(run=run)
 
 
@@ -40,9 +40,9 @@ def run(args: argparse.Namespace) -> int:
     from .session import login_cli_user, open_cli_store
 
     at = parse_at(args.at)
-    settings = ReportSettings.from_env(ward=args.ward, institution=args.institution)
     store = open_cli_store(args)
     try:
+        settings = ReportSettings.from_store(store, ward=args.ward, institution=args.institution)
         actor = login_cli_user(args, store, "print the ward handover")
         doc = write_printed(args.out, lambda: print_handover(store, actor, as_of=at, settings=settings))
         data = doc.data

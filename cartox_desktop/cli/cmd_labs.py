@@ -1,12 +1,14 @@
 """``cartox labs import FILE --mapping NAME``: import a laboratory CSV export (cli.md, issue 7).
 
 The file is read with the named column mapping (bundled ``resources/lab-mappings.toml``, the
-hospital's saved mappings, or ``--mappings FILE``), every value converted to the case-format unit
-and validated; the preview is printed (one line per value with its conversion, then every
+saved mappings file, the hospital's mappings in the ward settings, or ``--mappings FILE``),
+every value converted to the case-format unit and validated; the preview is printed (one line per value with its conversion, then every
 refused row with its column, value and what is accepted, then the unknown MRNs). Nothing is
 stored unless every row is valid and every MRN known (``--skip-unknown-mrns`` leaves the rows of
 unknown MRNs out, explicitly), and the user confirms on the terminal or gave ``--yes``. Invalid
-input: exit 2, nothing stored. Each stored value is audited with the file's name and SHA-256.
+input: exit 2, nothing stored. The whole file is stored in one transaction
+(``services.import_labs``: all or nothing); each stored entry's audit event names the file and
+its SHA-256.
 """
 
 from __future__ import annotations
@@ -59,19 +61,19 @@ def run(args: argparse.Namespace) -> int:
         data = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read lab file {args.file}: {exc.strerror}") from exc
-    try:
-        mappings = load_lab_mappings(Path(args.mappings) if args.mappings else None)
-    except MappingInvalid as exc:
-        print(f"cartox: lab mappings refused: {len(exc.problems)} problem(s); nothing was stored", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"cartox: {problem}", file=sys.stderr)
-        return EXIT_INVALID
-    if args.mapping not in mappings:
-        raise UsageError(f"--mapping {args.mapping!r}: no such mapping (accepted: {', '.join(sorted(mappings))})")
-    mapping, source = mappings[args.mapping]
-
     store = open_cli_store(args)
     try:
+        try:
+            mappings = load_lab_mappings(Path(args.mappings) if args.mappings else None, store=store)
+        except MappingInvalid as exc:
+            print(f"cartox: lab mappings refused: {len(exc.problems)} problem(s); nothing was stored",
+                  file=sys.stderr)
+            for problem in exc.problems:
+                print(f"cartox: {problem}", file=sys.stderr)
+            return EXIT_INVALID
+        if args.mapping not in mappings:
+            raise UsageError(f"--mapping {args.mapping!r}: no such mapping (accepted: {', '.join(sorted(mappings))})")
+        mapping, source = mappings[args.mapping]
         actor = login_cli_user(args, store, "import lab results")
         try:
             checked = preview_lab_file(store, data, path.name, mapping)

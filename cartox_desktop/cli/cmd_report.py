@@ -18,7 +18,7 @@ def register(sub: Any, verb: str, help_text: str) -> None:
     p = sub.add_parser(verb, help=help_text, description=help_text)
     p.add_argument("mrn", help="medical record number of the patient")
     p.add_argument("--out", required=True, help="PDF file to write")
-    p.add_argument("--institution", help="institution printed in the header (default: $CARTOX_INSTITUTION)")
+    p.add_argument("--institution", help="institution printed in the header (default: the ward settings, else $CARTOX_INSTITUTION)")
     p.set_defaults(run=run)
 
 
@@ -62,9 +62,9 @@ def run(args: argparse.Namespace) -> int:
 
     from .session import login_cli_user, open_cli_store
 
-    settings = ReportSettings.from_env(institution=args.institution)
     store = open_cli_store(args)
     try:
+        settings = ReportSettings.from_store(store, institution=args.institution)
         actor = login_cli_user(args, store, "print a patient report")
         doc = write_printed(args.out, lambda: print_patient_report(store, actor, args.mrn, settings=settings))
         p = doc.data.patient

@@ -20,13 +20,22 @@ if TYPE_CHECKING:
 
 
 def open_cli_store(args: argparse.Namespace) -> Store:
-    """Open (create, migrate) the database named by ``--db``; refuse a network share."""
+    """Open (create, migrate) the database named by ``--db``; refuse a network share. The
+    services activate the protocol of the ward settings (a broken one is refused when grading)."""
     from sqlalchemy.exc import OperationalError
 
-    from cartox_desktop.storage import NetworkShareError, open_store
+    from cartox_desktop.services import ServiceError, open_store, protocol_status
+    from cartox_desktop.storage import NetworkShareError
 
     try:
-        return open_store(args.db)
+        store = open_store(args.db)
+        problem = protocol_status().error
+        if problem:  # said at start-up; every command that grades then refuses with the same line
+            print(f"cartox: {problem}; nothing is graded until an admin fixes it (desktop app: File → "
+                  "Settings → Ward)", file=sys.stderr)
+        return store
+    except ServiceError as exc:
+        raise UsageError(str(exc)) from exc
     except NetworkShareError as exc:
         raise UsageError(str(exc)) from exc
     except ValueError as exc:

@@ -1,7 +1,9 @@
 """Registry summary, pure: one row per patient with the fields registries ask for after cellular
 therapy (e.g. the EBMT/CIBMTR cellular-therapy forms): product, infusion date, maximum CRS and
 ICANS grades (ASTCT 2019) with onset, resolution and duration, tocilizumab / corticosteroid /
-anakinra use, ICAHT grades, IEC-HS, death and its cause.
+anakinra use, ICAHT grades, IEC-HS, death and its cause; after discharge, the follow-up checks
+due and overdue on the export date, late infections, the last IgG, immunoglobulin replacement and
+new malignancies (``services.followup.registry_follow_up`` computes them; empty when not given).
 
 Built from the same case dict and grades as every other output (never re-derived here), so the
 registry says what the ward board and the PDFs say. Only the MRN identifies the patient: no name
@@ -26,7 +28,11 @@ REGISTRY_COLUMNS: tuple[str, ...] = (
     "iec_hs", "iec_hs_grade", "iec_hs_first_day",
     "death", "death_date", "death_cause",
     "grading_scales", "rules_version",
+    "follow_up_as_of", "follow_up_overdue", "follow_up_due",
+    "late_infections", "late_infection_max_grade", "igg_last_mg_dl", "igg_low", "immunoglobulin_replacement",
+    "new_malignancy", "car_transgene_positive",
 )
+FOLLOW_UP_COLUMNS = REGISTRY_COLUMNS[REGISTRY_COLUMNS.index("follow_up_as_of"):]
 GRADING_SCALES = "CRS/ICANS ASTCT 2019; ICAHT EHA/EBMT 2023; IEC-HS Hines 2023 (operational screen)"
 
 
@@ -34,8 +40,12 @@ def _yes_no(value: bool) -> str:
     return "yes" if value else "no"
 
 
-def registry_row(mrn: str, case: Mapping[str, Any], grades: Mapping[str, Any]) -> dict[str, Any]:
-    """The registry fields of one patient (values ``None`` when unknown or not applicable)."""
+def registry_row(mrn: str, case: Mapping[str, Any], grades: Mapping[str, Any],
+                 follow_up: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The registry fields of one patient (values ``None`` when unknown or not applicable).
+
+    ``follow_up`` gives the ``FOLLOW_UP_COLUMNS`` (lists of due/overdue checks are joined with
+    "; ")."""
     course = grades.get("course") or {}
     interventions = [i for i in case.get("interventions") or []]
     drugs = [str(i.get("drug")) for i in interventions]
@@ -72,7 +82,16 @@ def registry_row(mrn: str, case: Mapping[str, Any], grades: Mapping[str, Any]) -
         "death_cause": death.get("cause") if death else None,
         "grading_scales": GRADING_SCALES,
         "rules_version": grades.get("rules_version"),
+        **{c: _joined((follow_up or {}).get(c)) for c in FOLLOW_UP_COLUMNS},
     }
+
+
+def _joined(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value) or None
+    if isinstance(value, bool):
+        return _yes_no(value)
+    return value
 
 
 def _cell(value: Any) -> str:

@@ -7,9 +7,12 @@ here writes except ``print_*``, which archive the printed document through
 them (time "as of", print time, who, chain head, rules version, settings), plus, for a handover,
 the snapshot the next handover compares against ("changed since the previous handover").
 
-Settings: the institution and ward printed in the header come from ``ReportSettings``
-(``$CARTOX_INSTITUTION`` / ``$CARTOX_WARD``, or the caller), since the record store keeps no
-institution setting.
+Settings: the institution and ward printed in the header come from ``ReportSettings``:
+``ReportSettings.from_store`` reads the ward settings of the record store (``services.get_settings``:
+institution name, ward name), the caller may override them, and ``$CARTOX_INSTITUTION`` /
+``$CARTOX_WARD`` fill what neither gives. Grading uses the services' active protocol (the ward
+settings' protocol file, else the bundled one): a broken protocol file stops the print with its
+one-line error instead of printing without the protocol.
 """
 
 from __future__ import annotations
@@ -50,9 +53,8 @@ from .patient_report import build_patient_report_pdf
 HANDOVER_KIND = "handover"
 PATIENT_REPORT_KIND = "patient_report"
 AUDIT_REPORT_KIND = "audit_report"
-# How far back (in audit events) to look for the previous handover of the ward.
-PREVIOUS_HANDOVER_WINDOW = 2_000
-PREVIOUS_HANDOVER_MAX_EVENTS = 200_000
+# How many of the ward's handover prints to look through for the previous handover.
+PREVIOUS_HANDOVER_MAX_PRINTS = 4_096
 TREND_HOURS = 72
 ADMITTED_DAYS_BEFORE_INFUSION = 7
 DEFAULT_INSTITUTION = "CARTOX Desktop"
@@ -65,6 +67,7 @@ DEFAULT_INSTITUTION = "CARTOX Desktop"
 class ReportSettings:
     institution: str = DEFAULT_INSTITUTION
     ward: str | None = None  # None: every ward (the handover then lists all active patients)
+    ward_name: str | None = None  # the ward settings' name, printed when no ward is chosen
 
     @classmethod
     def from_env(cls, ward: str | None = None, institution: str | None = None) -> ReportSettings:
@@ -73,9 +76,19 @@ class ReportSettings:
             ward=ward if ward is not None else (os.environ.get("CARTOX_WARD") or None),
         )
 
+    @classmethod
+    def from_store(cls, store: Any, ward: str | None = None, institution: str | None = None) -> ReportSettings:
+        """The header from the store's ward settings (institution, ward name); ``ward`` and
+        ``institution`` given by the caller win, the environment fills the rest."""
+        from cartox_desktop.services import get_settings
+
+        saved = get_settings(store)
+        env = cls.from_env(ward=ward, institution=institution or saved.institution_name or None)
+        return cls(env.institution, env.ward, saved.ward_name or None)
+
     @property
     def ward_label(self) -> str:
-        return self.ward or "all wards"
+        return self.ward or self.ward_name or "all wards"
 
 
 @dataclass(frozen=True)
@@ -88,13 +101,11 @@ class PrintedDocument:
     event_hash: str
 
 
-def _protocol() -> Protocol | None:
-    try:
-        from cartox_desktop.resources import default_protocol
+def _protocol() -> Protocol:
+    """The protocol the services grade with (``ProtocolError``, one line, when it is broken)."""
+    from cartox_desktop.services.protocols import active_protocol
 
-        return default_protocol()
-    except Exception:  # noqa: BLE001 - the documents still print without protocol suggestions
-        return None
+    return active_protocol()
 
 
 def actor_label(actor: Any) -> str:
@@ -423,26 +434,16 @@ def _on_ward(p: Any, as_of: datetime, ward: str | None) -> bool:
 def previous_handover(store: Any, as_of: datetime, ward_label: str) -> HandoverSnapshot | None:
     """The snapshot stored with the latest handover of this ward printed for a time before ``as_of``.
 
-    Reads the audit trail backwards in windows (services ``events``), newest first."""
-    from cartox_desktop.services import chain_head, events
+    Asks the services for the ward's handover print events, newest first (``print_events``:
+    print events only, filtered in SQL), widening the window only when the newest ones were
+    printed for later times or carry no snapshot."""
+    from cartox_desktop.services import print_events
 
-    head = chain_head(store)
-    if head is None:
-        return None
-    hi = head.seq
-    scanned = 0
-    while hi > 0 and scanned < PREVIOUS_HANDOVER_MAX_EVENTS:
-        lo = max(0, hi - PREVIOUS_HANDOVER_WINDOW)
-        window = events(store, since_seq=lo, limit=hi - lo)
-        scanned += len(window)
-        for ev in reversed(window):
-            if ev.action != "print":
-                continue
-            detail = ev.detail or {}
-            inputs = detail.get("inputs") or {}
-            if detail.get("kind") != HANDOVER_KIND or inputs.get("ward") != ward_label:
-                continue
-            snap = inputs.get("snapshot")
+    wanted = 1
+    while True:
+        found = print_events(store, HANDOVER_KIND, ward=ward_label, limit=wanted)
+        for ev in found:
+            snap = ((ev.detail or {}).get("inputs") or {}).get("snapshot")
             if not snap:
                 continue
             try:
@@ -451,8 +452,9 @@ def previous_handover(store: Any, as_of: datetime, ward_label: str) -> HandoverS
                 continue
             if snapshot.at < as_of:
                 return snapshot
-        hi = lo
-    return None
+        if len(found) < wanted or wanted >= PREVIOUS_HANDOVER_MAX_PRINTS:
+            return None
+        wanted *= 8
 
 
 def handover_data(store: Any, *, as_of: datetime, printed_by: str, printed_at: datetime,
@@ -460,7 +462,7 @@ def handover_data(store: Any, *, as_of: datetime, printed_by: str, printed_at: d
     """Every patient on the ward (``settings.ward``, or every ward) as of ``as_of``, in bed order."""
     from cartox_desktop.services import find_patients, patient_timeline
 
-    settings = settings or ReportSettings.from_env()
+    settings = settings or ReportSettings.from_store(store)
     as_of = as_of.replace(microsecond=0)
     protocol = _protocol()
     patients = [p for p in find_patients(store, "", limit=1_000_000) if _on_ward(p, as_of, settings.ward)]
@@ -503,9 +505,9 @@ def patient_report_data(store: Any, mrn: str, *, printed_by: str, printed_at: da
             crs=_grade(e.get("crs_astct")), crs_ctcae=_grade(e.get("crs_ctcae")) if e.get("crs_ctcae") else None,
             icans=_grade(icans), ice_score=icans.get("ice_score"), easix=e.get("easix"), m_easix=e.get("m_easix"),
             recorded_by=r.created_by))
-    settings = settings or ReportSettings.from_env(ward=p.ward)
+    settings = settings or ReportSettings.from_store(store, ward=p.ward)
     if settings.ward is None and p.ward:
-        settings = ReportSettings(settings.institution, p.ward)
+        settings = ReportSettings(settings.institution, p.ward, settings.ward_name)
     course = grades.get("course") or {}
     return PatientReportData(
         meta=document_meta(store, printed_by=printed_by, printed_at=printed_at, settings=settings),
@@ -611,7 +613,7 @@ def audit_report_data(store: Any, *, printed_by: str, printed_at: datetime, mrn:
         if until is not None and row.time > until:
             continue
         rows.append(row)
-    settings = settings or ReportSettings.from_env(ward=patient.ward if patient else None)
+    settings = settings or ReportSettings.from_store(store, ward=patient.ward if patient else None)
     meta = document_meta(store, printed_by=printed_by, printed_at=printed_at, settings=settings)
     checked_at = printed_at.replace(microsecond=0)
     if verify_chain:

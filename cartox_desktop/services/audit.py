@@ -10,10 +10,13 @@ trail outside the database (a rewritten chain would no longer contain the printe
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, date, datetime, timedelta
 from multiprocessing import get_context
 from typing import Any
 
@@ -103,26 +106,98 @@ def chain_head(store: Store) -> ChainHead | None:
     return ChainHead(row[0], row[1], row[2]) if row else None
 
 
+def _utc_bound(value: datetime | date | str, end_of_day: bool) -> str:
+    """An audit-stamp bound (UTC ISO text, as stored in ``ts_utc``) from a datetime (naive =
+    local time, as the app shows it), a date (local midnight; the next midnight for ``until``)
+    or ISO text of either."""
+    if isinstance(value, str):
+        text = value.strip()
+        value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if not isinstance(value, datetime):
+        value = datetime.combine(value + timedelta(days=1) if end_of_day else value, datetime.min.time())
+    if value.tzinfo is None:
+        value = value.astimezone()  # naive: local time
+    return value.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
 def events(store: Store, *, patient_id: int | None = None, entity: str | None = None,
-           entity_id: int | None = None, since_seq: int = 0, limit: int | None = None) -> list[AuditEventView]:
-    """Audit events, oldest first, optionally for one patient or one record."""
-    query = select(AuditEvent).where(AuditEvent.seq > since_seq).order_by(AuditEvent.seq)
+           entity_id: int | None = None, since_seq: int = 0, limit: int | None = None,
+           actor: str | None = None, since: datetime | date | str | None = None,
+           until: datetime | date | str | None = None, action: str | Iterable[str] | None = None,
+           newest_first: bool = False) -> list[AuditEventView]:
+    """Audit events, oldest first (``newest_first`` reverses), filtered in SQL: one patient or
+    one record, one user (``actor``, the exact user name), one action or several, a period
+    (``since`` inclusive, ``until`` exclusive; a date ``until`` includes that whole day; naive
+    datetimes are local time), events after ``since_seq``; at most ``limit`` of them."""
+    query = select(AuditEvent).where(AuditEvent.seq > since_seq)
     if patient_id is not None:
         query = query.where(AuditEvent.patient_id == patient_id)
     if entity is not None:
         query = query.where(AuditEvent.entity == entity)
     if entity_id is not None:
         query = query.where(AuditEvent.entity_id == entity_id)
+    if actor is not None:
+        query = query.where(AuditEvent.actor == actor)
+    if action is not None:
+        actions = [action] if isinstance(action, str) else list(action)
+        query = query.where(AuditEvent.action.in_(actions))
+    if since is not None:
+        query = query.where(AuditEvent.ts_utc >= _utc_bound(since, False))
+    if until is not None:
+        query = query.where(AuditEvent.ts_utc < _utc_bound(until, True))
+    query = query.order_by(AuditEvent.seq.desc() if newest_first else AuditEvent.seq)
     if limit is not None:
         query = query.limit(limit)
     with store.reading() as session:
         return [event_view(e) for e in session.scalars(query)]
 
 
+PRINT_EVENTS_BATCH = 200
+
+
+def print_events(store: Store, kind: str, ward: str | None = None, limit: int = 1) -> list[AuditEventView]:
+    """The newest ``print`` events of one document ``kind`` (``handover``, ``patient_report`` ...),
+    newest first, optionally of one ward (the ward label printed on the document). Reads only
+    print events (indexed by action), never the whole trail."""
+    kind_text, ward_text = f'"kind":{dumps(kind)}', f'"ward":{dumps(ward)}' if ward is not None else None
+    out: list[AuditEventView] = []
+    before: int | None = None
+    with store.reading() as session:
+        while len(out) < limit:
+            query = select(AuditEvent).where(AuditEvent.action == "print", AuditEvent.detail.contains(kind_text))
+            if ward_text is not None:
+                query = query.where(AuditEvent.detail.contains(ward_text))
+            if before is not None:
+                query = query.where(AuditEvent.seq < before)
+            batch = list(session.scalars(query.order_by(AuditEvent.seq.desc()).limit(PRINT_EVENTS_BATCH)))
+            for e in batch:  # the text match is a pre-filter: check the parsed detail
+                view = event_view(e)
+                inputs = view.detail.get("inputs") or {}
+                if view.detail.get("kind") == kind and (ward is None or inputs.get("ward") == ward):
+                    out.append(view)
+                    if len(out) == limit:
+                        break
+            if len(batch) < PRINT_EVENTS_BATCH:
+                break
+            before = batch[-1].seq
+    return out
+
+
 # ------------------------------------------------------------------------------------------------
 # verification
 
 PARALLEL_MIN_EVENTS = 100_000  # below this, worker start-up costs more than it saves
+PARALLEL_MIN_RECORDS_PER_TASK = 20_000
+
+
+def _task_size(task: tuple[Any, ...], ranges: dict[str, tuple[int | None, int | None]]) -> int:
+    """Rows a verify task reads (roughly), to hand out the largest first."""
+    if task[0] == "chain":
+        return int(task[2] - task[1] + 1)
+    if task[0] == "records":
+        return int(task[3] - task[2] + 1)
+    lo, hi = ranges.get(task[1], (None, None))
+    return 0 if lo is None or hi is None else (hi - lo + 1) // 2  # "missing": an index walk
 
 
 def _source(store: Store) -> Source:
@@ -153,6 +228,23 @@ def _triggers_present(reader: Reader) -> set[str]:
     return {row[0] for row in reader.rows(sql)}
 
 
+def _check_anchors(store: Store, anchors: Iterable[tuple[int, str]], count: int) -> list[VerifyProblem]:
+    """Each anchor (seq, hash) kept outside the database must still be in the trail, unchanged."""
+    problems: list[VerifyProblem] = []
+    for seq, digest in anchors:
+        with store.reading() as session:
+            stored = session.execute(select(AuditEvent.hash).where(AuditEvent.seq == int(seq))).scalar()
+        if stored is None:
+            problems.append(VerifyProblem(int(seq), (
+                f"event #{seq}, the chain head recorded outside the database, is missing (the trail ends at "
+                f"#{count}): the newest events were deleted")))
+        elif stored != digest.strip().lower():
+            problems.append(VerifyProblem(int(seq), (
+                f"event #{seq} does not have the hash recorded outside the database ({digest[:12]}...): "
+                "the trail was rewritten from there")))
+    return problems
+
+
 def _join_chain(parts: list[ChainPart]) -> tuple[int, ChainHead | None, list[VerifyProblem]]:
     problems: list[VerifyProblem] = []
     expected_prev = GENESIS_HASH
@@ -175,17 +267,27 @@ def _join_chain(parts: list[ChainPart]) -> tuple[int, ChainHead | None, list[Ver
     return count, head if not problems else None, problems
 
 
-def verify(store: Store, *, check_records: bool = True, workers: int | None = None) -> VerifyReport:
+def verify(store: Store, *, check_records: bool = True, workers: int | None = None,
+           anchors: Iterable[tuple[int, str]] = ()) -> VerifyReport:
     """Walk the whole chain and compare every stored record with its latest audited version.
 
     Problems are sorted so the first broken event comes first. Read-only, on consistent
     snapshots, so it is safe while the ward keeps working. Large trails are checked by several
     processes at once (``workers``, default: the CPU count, at most 4).
+
+    ``anchors``: chain heads (seq, hash) kept outside the database, e.g. read off a printed PDF.
+    The chain alone cannot show that its newest events were deleted (what is left still links);
+    an anchor can: each must still be in the trail with the same hash.
     """
     started = time.perf_counter()
     source = _source(store)
     raw = store.read_engine.raw_connection()
-    reader = Reader(source, raw.driver_connection)
+    # SQLite: a connection of its own (memory-mapped reads, see chainwalk.Reader); PostgreSQL:
+    # the pool's, which already carries the connection options (search_path...).
+    own = store.dialect == "sqlite"
+    reader = Reader(source) if own else Reader(source, raw.driver_connection)
+    collecting = gc.isenabled()
+    gc.disable()  # millions of short-lived tuples, no cycles
     try:
         problems: list[VerifyProblem] = []
         missing = sorted(expected_triggers(store.dialect, HEAD_REVISION) - _triggers_present(reader))
@@ -195,19 +297,24 @@ def verify(store: Store, *, check_records: bool = True, workers: int | None = No
         max_seq = next(iter(reader.rows("SELECT MAX(seq) FROM audit_event")))[0] or 0
         ranges = {entity: next(iter(reader.rows(f"SELECT MIN(id), MAX(id) FROM {table}")))
                   for entity, table in TABLES.items()} if check_records else {}
-        if check_records:
-            for entity in TABLES:
-                problems += [VerifyProblem(seq, message) for seq, message in missing_records(reader, entity)]
         # A frozen app re-runs itself in spawned workers unless its entry point calls
         # multiprocessing.freeze_support(); stay single-process there unless asked.
         default = 1 if getattr(sys, "frozen", False) else min(os.cpu_count() or 1, 4)
         n = workers if workers is not None else default
         parallel = n > 1 and (max_seq >= PARALLEL_MIN_EVENTS or workers is not None)
-        chunks = 2 * n if parallel else 1
+        if check_records and not parallel:
+            for entity in TABLES:
+                problems += [VerifyProblem(seq, message) for seq, message in missing_records(reader, entity)]
+        # Many small tasks, largest first, so that no worker is left with a long last one.
+        chunks = 8 * n if parallel else 1
         tasks: list[tuple[Any, ...]] = [("chain", lo, hi) for lo, hi in _split(1, max_seq, chunks)]
         for entity, (lo, hi) in ranges.items():
             if lo is not None:
-                tasks += [("records", entity, a, b) for a, b in _split(lo, hi, chunks)]
+                parts = max(1, min(chunks, (hi - lo + 1) // PARALLEL_MIN_RECORDS_PER_TASK))
+                tasks += [("records", entity, a, b) for a, b in _split(lo, hi, parts)]
+        if check_records and parallel:  # records named by events but deleted: in the pool too
+            tasks += [("missing", entity) for entity in TABLES]
+        tasks.sort(key=lambda t: -_task_size(t, ranges))
         if parallel:
             with ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn")) as pool:
                 results = list(pool.map(run_task, [source] * len(tasks), tasks))
@@ -219,10 +326,13 @@ def verify(store: Store, *, check_records: bool = True, workers: int | None = No
                 else:
                     results.append(check_record_range(reader, task[1], task[2], task[3]))
     finally:
-        reader.close(own=False)
+        if collecting:
+            gc.enable()
+        reader.close(own=own)
         raw.close()
     count, head, chain_problems = _join_chain([r for r in results if isinstance(r, ChainPart)])
     problems += chain_problems
+    problems += _check_anchors(store, anchors, count)
     records = 0
     for part in results:
         if isinstance(part, RecordPart):

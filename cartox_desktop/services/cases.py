@@ -14,6 +14,7 @@ from cartox_desktop.clinical import CaseInvalid, parse_case
 from cartox_desktop.storage.store import Store
 
 from .auth import signature_proof
+from .board import update_board
 from .common import acting_user, course_view, dumps, patient_view, stamps
 from .dto import Actor, CaseRecorded, PatientInput, Signature
 from .errors import FieldIssue, SignatureRequired, ValidationFailed
@@ -85,7 +86,9 @@ def record_case(store: Store, actor: Actor, case: Any, *, mrn: str, name: str, w
         for rows in state.rows.values():
             rows.sort(key=lambda r: (r.time, r.id))
         build = build_case(state)
-        applied = apply_grades(session, state, build, grade(parse_case(build.case)))
+        output = grade(parse_case(build.case))
+        applied = apply_grades(session, state, build, output)
+        update_board(state, applied.course, output["course"])
         applied.updates = []  # each record's own create event carries its grades
         for kind, _ in _LISTS:
             for row in state.rows[kind]:

@@ -77,6 +77,7 @@ def patient_view(p: Patient) -> PatientView:
         baseline_labs=loads(p.baseline_labs) or {}, upper_limits=loads(p.upper_limits) or {},
         death=loads(p.death), status=p.status, discharged_at=p.discharged_at, version=p.version,
         created_at=p.created_at, created_by=p.created_by, updated_at=p.updated_at, updated_by=p.updated_by,
+        ice_baseline=loads(p.ice_baseline),
     )
 
 

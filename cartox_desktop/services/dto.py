@@ -67,6 +67,9 @@ class PatientInput:
     baseline_labs: dict[str, Any] | None = None
     upper_limits: dict[str, Any] | None = None
     death: dict[str, Any] | None = None
+    # The patient's own answers for the ICE orientation and writing items ({city, hospital,
+    # sentence}, each optional); None = the ward's answers from the settings.
+    ice_baseline: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ class PatientView:
     created_by: str
     updated_at: str | None
     updated_by: str | None
+    ice_baseline: dict[str, str] | None = None  # the patient's own ICE answers (None: the ward's)
 
     def day_on(self, when: date | datetime) -> int:
         """Day N after infusion (day 0 = infusion date), as in case-format.md."""
@@ -169,7 +173,10 @@ class Timeline:
 
 @dataclass(frozen=True)
 class WardRow:
-    """One line of the ward board."""
+    """One line of the ward board, from the stored course summary (no timeline is read).
+
+    The clock-dependent parts (``ice_overdue``, ``toci_24h``) are applied to ``now`` of the
+    ``ward_board`` call; everything else was computed when the course was last saved."""
 
     patient: PatientView
     day: int
@@ -179,6 +186,20 @@ class WardRow:
     latest_crs_astct: int | None
     latest_icans_astct: int | None
     alerts: tuple[str, ...]
+    latest_crs_complete: bool = True
+    latest_icans_complete: bool = True
+    previous_crs_astct: int | None = None  # the assessment before the latest (for the trend)
+    previous_icans_astct: int | None = None
+    last_ice_kind: str = "ICE"  # "ICE" or "CAPD" (a child under 12)
+    last_ice_score: int | None = None
+    last_ice_time: datetime | None = None
+    next_ice_due: datetime | None = None
+    ice_every_h: float | None = None
+    ice_overdue: bool = False
+    toci_24h: int = 0
+    toci_total: int = 0
+    toci_max_24h: int | None = None
+    toci_max_total: int | None = None
 
 
 @dataclass(frozen=True)
@@ -239,6 +260,8 @@ class RecordVersion:
     record: dict[str, Any]
     grades_before: dict[str, Any] | None
     grades_after: dict[str, Any] | None
+    note: str | None = None  # e.g. how an ICE was adapted (interpreter, pointing ...)
+    audit_detail: dict[str, Any] | None = None  # e.g. the lab file's name and SHA-256
 
 
 @dataclass(frozen=True)
@@ -291,3 +314,47 @@ class CaseRecorded:
     interventions: int
     events: int
     course: CourseView | None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The ward settings, stored in the database and audited (``services.settings``)."""
+
+    institution_name: str = ""
+    ward_name: str = ""
+    ward_phone: str = ""  # printed on the discharge sheet
+    protocol_file: str = ""  # empty: the bundled resources/protocol.toml
+    idle_lock_minutes: int = 10
+    temperature_unit: str = "C"  # for entry: "C" or "F" (always stored in °C)
+    ice_city: str = ""
+    ice_hospital: str = ""
+    ice_sentence: str = ""  # empty: the standard sentence
+    igg_threshold_mg_dl: float = 400.0  # hypogammaglobulinaemia below this
+    lab_mappings_toml: str = ""  # the hospital's lab CSV column mappings (interop.labcsv)
+    updated_at: str | None = None  # the newest change (None: all defaults)
+    updated_by: str | None = None
+
+    @property
+    def ice_baseline(self) -> dict[str, str]:
+        """The ward's expected ICE answers ({city, hospital, sentence}; empty values left out)."""
+        values = {"city": self.ice_city, "hospital": self.ice_hospital, "sentence": self.ice_sentence}
+        return {k: v for k, v in values.items() if v}
+
+
+@dataclass(frozen=True)
+class SettingChange:
+    key: str
+    old: Any
+    new: Any
+    event_seq: int
+
+
+@dataclass(frozen=True)
+class LabsImported:
+    """What ``import_labs`` stored: one transaction for the whole file."""
+
+    patients: int
+    entries: int  # lab entries stored
+    values: int  # lab values stored
+    lab_event_seqs: tuple[int, ...]
+    import_event_seqs: tuple[int, ...]

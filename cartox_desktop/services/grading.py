@@ -30,21 +30,28 @@ from cartox_desktop.storage.models import (
 
 from .common import dumps, loads, stamps
 from .errors import FieldIssue, ValidationFailed
+from .protocols import active_protocol
 
 MODELS: dict[str, Any] = {"assessment": Assessment, "lab": LabResult, "intervention": Intervention}
 CASE_LIST = {"assessment": "assessments", "lab": "labs", "intervention": "interventions"}
 NOUN = {"assessment": "assessment", "lab": "lab result", "intervention": "intervention"}
 
 
-@lru_cache(maxsize=1)
 def _protocol() -> Any:
-    """The bundled protocol (tocilizumab/steroid alerts), as ``cartox grade`` uses by default."""
-    try:
-        from cartox_desktop.resources import default_protocol
+    """The protocol of the ward settings (bundled when empty), loaded by ``services.protocols``.
+    A broken protocol file raises ``ProtocolError`` (file and TOML path): never graded without."""
+    return active_protocol()
 
-        return default_protocol()
-    except Exception:  # noqa: BLE001 - grading still works with the core's built-in defaults
-        return None
+
+@lru_cache(maxsize=65536)
+def _decoded_cached(text: str) -> Any:
+    return json.loads(text)
+
+
+def _decoded(text: str) -> Any:
+    """Decode stored JSON once per distinct text: a save re-reads the whole course, and the same
+    rows come back on every save. Callers only read the result (it is shared)."""
+    return _decoded_cached(text)
 
 
 @dataclass
@@ -114,7 +121,7 @@ def build_case(state: PatientState, pending: tuple[str, int | None, dict[str, An
         for row in rows:
             if row.voided or (pending and pending[0] == kind and pending[1] == row.id):
                 continue
-            entries.append(json.loads(row.content))
+            entries.append(_decoded(row.content))
             sources.append(row)
         if pending and pending[0] == kind and pending[2] is not None:
             entries.append(pending[2])
@@ -219,10 +226,10 @@ def apply_grades(session: Session, state: PatientState, build: CaseBuild, output
     updates: list[GradeUpdate] = []
     for source, entry in zip(build.sources.get("assessment", []), output["assessments"], strict=True):
         row = pending_row if source == "pending" else source
-        text = dumps(entry)
         old = state.grades.get(row.id) if row.id is not None else None
-        if old is not None and old.result == text and old.rules_version == RULES_VERSION:
-            continue
+        if old is not None and old.rules_version == RULES_VERSION and _decoded(old.result) == entry:
+            continue  # unchanged: most of a course keeps its grades when one entry is added
+        text = dumps(entry)
         before = stored_summary(old)
         values = grade_summary(entry) or {}
         if old is None:

@@ -1,16 +1,16 @@
 """Lab CSV import and FHIR / registry exports through the record store, every one audited.
 
 Built only on the public services (``patient_timeline``, ``get_patient``, ``find_patients``,
-``add_lab``, ``record_export``) plus ``audit.append`` for the import event, so what is stored,
-graded and audited is exactly what the desktop app stores, grades and audits. The pure work
+``import_labs``, ``record_export``), so what is stored, graded and audited is exactly what the
+desktop app stores, grades and audits. The pure work
 (reading a CSV, building a Bundle or a registry row) is in ``cartox_desktop.interop``.
 
 * ``preview_lab_file``: the preview of a lab file against the store's patients (nothing stored).
 * ``import_lab_preview``: store a confirmed preview: every entry validated against the patient's
-  whole case first (nothing stored when any is refused), then each lab entry saved through
-  ``add_lab`` (its own ``create`` event and re-grade) and, per patient, one ``import`` event that
-  names the file, its SHA-256, the mapping and, per stored lab record, the rows, raw values,
-  units and conversions it came from. Values already stored (same time, same lab, same value:
+  whole case first, then the whole file stored by ``import_labs`` in ONE transaction (all or
+  nothing): each lab entry its own ``create`` event (with the file's name, SHA-256 and mapping,
+  and the rows, raw values, units and conversions it came from) and re-grade, and per patient
+  one ``import`` event listing the records stored. Values already stored (same time, same lab, same value:
   the same file imported twice) are skipped and listed.
 * ``export_fhir`` / ``export_registry``: write the file whole or not at all, and log an
   ``export`` event with the SHA-256 of the exact bytes (the file appears only once the event is
@@ -41,13 +41,13 @@ from cartox_desktop.interop.labcsv import (
 from cartox_desktop.interop.registry import registry_csv, registry_row
 from cartox_desktop.storage.store import Store
 
-from . import audit
 from .common import acting_user
 from .dto import Actor, ExportResult, PatientView, Timeline
 from .errors import FieldIssue, NotFound, ValidationFailed
 from .exports import record_export
+from .followup import late_effects, registry_follow_up
+from .labs import import_labs
 from .patients import find_patients, get_patient
-from .records import add_lab
 from .timeline import patient_timeline
 
 REGISTRY_PATIENT_LIMIT = 1_000_000
@@ -78,9 +78,13 @@ def _read_mappings(path: Path) -> dict[str, LabMapping]:
     return mappings_from_text(text, str(path))
 
 
-def load_lab_mappings(extra: Path | None = None) -> dict[str, tuple[LabMapping, str]]:
-    """Every usable mapping by name, with the file it comes from. Later sources override earlier
-    ones: the bundled ``resources/lab-mappings.toml``, the saved mappings, then ``extra``."""
+SETTINGS_MAPPINGS_SOURCE = "ward settings (lab_mappings_toml)"
+
+
+def load_lab_mappings(extra: Path | None = None, store: Store | None = None) -> dict[str, tuple[LabMapping, str]]:
+    """Every usable mapping by name, with where it comes from. Later sources override earlier
+    ones: the bundled ``resources/lab-mappings.toml``, the saved mappings file, the hospital's
+    mappings in the ward settings of ``store`` (``lab_mappings_toml``), then ``extra``."""
     from cartox_desktop.resources import resource_path
 
     out: dict[str, tuple[LabMapping, str]] = {}
@@ -88,11 +92,19 @@ def load_lab_mappings(extra: Path | None = None) -> dict[str, tuple[LabMapping, 
     saved = saved_mappings_path()
     if saved.exists() or os.environ.get(ENV_LAB_MAPPINGS):
         sources.append(saved)
-    if extra is not None:
-        sources.append(extra)
     for path in sources:
         for name, mapping in _read_mappings(path).items():
             out[name] = (mapping, str(path))
+    if store is not None:
+        from .settings import get_settings
+
+        text = get_settings(store).lab_mappings_toml
+        if text.strip():
+            for name, mapping in mappings_from_text(text, SETTINGS_MAPPINGS_SOURCE).items():
+                out[name] = (mapping, SETTINGS_MAPPINGS_SOURCE)
+    if extra is not None:
+        for name, mapping in _read_mappings(extra).items():
+            out[name] = (mapping, str(extra))
     return out
 
 
@@ -207,7 +219,8 @@ def registry_rows(store: Store, *, since: date | None = None) -> list[dict[str, 
             continue
         timeline = patient_timeline(store, p.id)
         case = case_from_timeline(timeline)
-        rows.append(registry_row(p.mrn, case, grades_from_timeline(timeline, case)))
+        rows.append(registry_row(p.mrn, case, grades_from_timeline(timeline, case),
+                                 registry_follow_up(late_effects(store, p.id))))
     return rows
 
 
@@ -340,27 +353,24 @@ def import_lab_preview(store: Store, actor: Actor, checked: LabFilePreview, *,
     if problems:
         raise ValidationFailed(problems, f"lab file {preview.file_name}")
 
-    lab_seqs: list[int] = []
-    import_seqs: list[int] = []
-    stored_entries = stored_values = skipped_total = 0
-    for patient, new, skipped in plan:
-        skipped_total += skipped
-        records: list[dict[str, Any]] = []
-        try:
-            for entry in new:
-                saved = add_lab(store, actor, patient.id, entry)
-                key = "date" if "date" in entry else "time"
-                lab_seqs.append(saved.event_seq)
-                stored_entries += 1
-                stored_values += len(entry) - 1
-                records.append({"lab_id": saved.record.id, "event_seq": saved.event_seq, key: entry[key],
-                                "values": [s for s in preview.sources(patient.mrn, str(entry[key])) if s["lab"] in entry]})
-        finally:
-            if records or skipped:
-                import_seqs.append(_import_event(store, actor, patient, preview, records, skipped,
-                                                 complete=len(records) == len(new)))
-    return LabImportResult(preview.file_name, preview.sha256, len(plan), stored_entries, stored_values, skipped_total,
-                           tuple(lab_seqs), tuple(import_seqs))
+    entries_by_patient: dict[str, list[dict[str, Any]]] = {}
+    entry_details: dict[str, list[dict[str, Any] | None]] = {}
+    for patient, new, _skipped in plan:
+        if not new:
+            continue
+        entries_by_patient[patient.mrn] = new
+        entry_details[patient.mrn] = [
+            {"values": [v for v in preview.sources(patient.mrn, str(e["date" if "date" in e else "time"]))
+                        if v["lab"] in e]} for e in new]
+    skipped_total = sum(skipped for _, _, skipped in plan)
+    if not entries_by_patient:
+        return LabImportResult(preview.file_name, preview.sha256, 0, 0, 0, skipped_total, (), ())
+    source: dict[str, Any] = {"file_name": preview.file_name, "sha256": preview.sha256, "mapping": preview.mapping}
+    if skipped_total:
+        source["skipped_duplicates"] = skipped_total
+    stored = import_labs(store, actor, entries_by_patient, entry_details=entry_details, source=source)
+    return LabImportResult(preview.file_name, preview.sha256, stored.patients, stored.entries, stored.values,
+                           skipped_total, stored.lab_event_seqs, stored.import_event_seqs)
 
 
 def _index(path: str) -> int:
@@ -368,17 +378,3 @@ def _index(path: str) -> int:
         return int(path.split("[", 1)[1].split("]", 1)[0])
     except (IndexError, ValueError):
         return -1
-
-
-def _import_event(store: Store, actor: Actor, patient: PatientView, preview: LabImportPreview,
-                  records: list[dict[str, Any]], skipped: int, *, complete: bool) -> int:
-    """One ``import`` event per patient: the file (name, SHA-256, mapping) and, per stored lab
-    record, the rows, raw values, units and conversions it came from."""
-    with store.writing() as session:
-        user = acting_user(session, actor)
-        event = audit.append(session, actor=user.username, action="import", patient_id=patient.id,
-                             detail={"kind": "lab_csv", "mrn": patient.mrn, "file_name": preview.file_name,
-                                     "sha256": preview.sha256, "mapping": preview.mapping, "records": records,
-                                     "skipped_duplicates": skipped or None,
-                                     "incomplete": None if complete else True})
-        return event.seq

@@ -11,16 +11,18 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from cartox_desktop.clinical import CaseInvalid, parse_case
-from cartox_desktop.storage.models import Assessment, AssessmentGrade, Patient, PatientCourse
+from cartox_desktop.storage.models import Patient, PatientCourse
 from cartox_desktop.storage.snapshot import PRIVATE_KEYS, record_hash_of
 from cartox_desktop.storage.store import Store
 
 from . import audit
 from .auth import signature_proof
-from .common import acting_user, dumps, patient_view, stamps
+from .board import board_summary, update_board
+from .board import row_values as board_row_values
+from .common import acting_user, dumps, loads, patient_view, require_role, stamps
 from .dto import Actor, PatientInput, PatientView, Signature, WardRow
 from .errors import (
     ConflictDetails,
@@ -32,6 +34,7 @@ from .errors import (
 )
 from .grading import apply_grades, build_case, course_summary, grade, load_state, validate
 
+DISCHARGE_ROLES = ("physician", "admin")
 _CASE_PATHS = {"patient.age_years": "age_years", "patient.weight_kg": "weight_kg"}
 
 
@@ -105,9 +108,11 @@ def check_patient(data: PatientInput) -> dict[str, Any]:
             path = _CASE_PATHS.get(err.path, err.path)
             if path not in already:
                 errors.append(FieldIssue(path, err.value, err.message))
+    ice_baseline = check_ice_baseline(data.ice_baseline, errors)
     if errors:
         raise ValidationFailed(errors, "patient")
     return {
+        "ice_baseline": dumps(ice_baseline) if ice_baseline else None,
         "mrn": mrn, "name": name, "ward": ward, "bed": bed, "date_of_birth": dob, "infusion_date": infusion,
         "age_years": float(age) if age is not None else None, "weight_kg": data.weight_kg,
         "product": data.product,
@@ -117,6 +122,35 @@ def check_patient(data: PatientInput) -> dict[str, Any]:
     }
 
 
+ICE_BASELINE_KEYS = ("city", "hospital", "sentence")
+ICE_BASELINE_LIMIT = 200
+
+
+def check_ice_baseline(value: Any, errors: list[FieldIssue]) -> dict[str, str] | None:
+    """The patient's own ICE answers ({city, hospital, sentence}, empty ones left out)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        errors.append(FieldIssue("ice_baseline", value, "an object with keys city, hospital, sentence"))
+        return None
+    out: dict[str, str] = {}
+    for key, answer in value.items():
+        path = f"ice_baseline.{key}"
+        if key not in ICE_BASELINE_KEYS:
+            errors.append(FieldIssue(path, answer, f"unknown key; accepted: {', '.join(ICE_BASELINE_KEYS)}"))
+            continue
+        if answer is None:
+            continue
+        if not isinstance(answer, str) or len(answer.strip()) > ICE_BASELINE_LIMIT or \
+                any(ord(c) < 32 for c in answer):
+            errors.append(FieldIssue(path, answer, f"at most {ICE_BASELINE_LIMIT} printable characters on one line "
+                                     "(empty: the ward's answer from the settings)"))
+            continue
+        if answer.strip():
+            out[key] = answer.strip()
+    return out or None
+
+
 def _public(text: str) -> dict[str, Any]:
     return {k: v for k, v in json.loads(text).items() if k not in PRIVATE_KEYS}
 
@@ -124,6 +158,8 @@ def _public(text: str) -> dict[str, Any]:
 def _audit_patient(session: Any, actor: str, action: str, patient: Patient, **detail: Any) -> int:
     session.flush()
     text, digest = record_hash_of("patient", patient)
+    # ice_baseline (revision 0003) is not part of the hashed snapshot yet: logged beside it.
+    detail.setdefault("ice_baseline", loads(patient.ice_baseline))
     event = audit.append(session, actor=actor, action=action, entity="patient", entity_id=patient.id,
                          patient_id=patient.id, record_hash=digest, detail={"record": _public(text), **detail})
     return event.seq
@@ -149,7 +185,9 @@ def create_patient(store: Store, actor: Actor, data: PatientInput) -> PatientVie
         patient = insert_patient(session, user.username, values)
         state = load_state(session, patient.id)
         build = build_case(state)
-        apply_grades(session, state, build, grade(validate(build, None, "patient")))
+        output = grade(validate(build, None, "patient"))
+        applied = apply_grades(session, state, build, output)
+        update_board(state, applied.course, output["course"])
         return patient_view(patient)
 
 
@@ -188,6 +226,7 @@ def amend_patient(store: Store, actor: Actor, patient_id: int, data: PatientInpu
         patient.updated_at, patient.updated_by = utc, user.username
         session.flush()
         applied = apply_grades(session, state, build, output)
+        update_board(state, applied.course, output["course"])
         _audit_patient(session, user.username, "amend", patient, reason=reason.strip(), signature=proof,
                        course_before=applied.course_before, course_after=applied.course_after)
         _regrade_events(session, user.username, patient, applied)
@@ -206,11 +245,14 @@ def _regrade_events(session: Any, username: str, patient: Patient, applied: Any)
 
 def set_status(store: Store, actor: Actor, patient_id: int, status: str, *, expected_version: int,
                reason: str | None = None) -> PatientView:
-    """Discharge (``status="discharged"``) or re-admit (``"active"``) a patient; audited."""
+    """Discharge (``status="discharged"``) or re-admit (``"active"``) a patient (physicians and
+    admins only); audited."""
     if status not in ("active", "discharged"):
         raise ValidationFailed([FieldIssue("status", status, "accepted: active, discharged")], "patient")
     with store.writing() as session:
         user = acting_user(session, actor)
+        require_role(user, DISCHARGE_ROLES, "discharging a patient" if status == "discharged" else
+                     "re-admitting a patient")
         patient = _load_patient(session, patient_id, expected_version, {"status": status})
         utc, _ = stamps()
         patient.status = status
@@ -223,6 +265,7 @@ def set_status(store: Store, actor: Actor, patient_id: int, status: str, *, expe
 
 def discharge_patient(store: Store, actor: Actor, patient_id: int, *, expected_version: int,
                       reason: str | None = None) -> PatientView:
+    """Discharge a patient from the ward board (physicians and admins only); audited."""
     return set_status(store, actor, patient_id, "discharged", expected_version=expected_version, reason=reason)
 
 
@@ -252,35 +295,37 @@ def find_patients(store: Store, text: str = "", *, status: str | None = None, li
 
 
 def ward_board(store: Store, *, ward: str | None = None, status: str = "active",
-               today: date | None = None) -> list[WardRow]:
-    """Every patient of the ward with day, course maxima, latest grades and alerts (one query)."""
-    today = today or date.today()
-    latest = (select(Assessment.patient_id, func.max(Assessment.time).label("t"))
-              .where(Assessment.voided.is_(False)).group_by(Assessment.patient_id).subquery())
-    query = (select(Patient, PatientCourse, Assessment, AssessmentGrade)
+               today: date | None = None, now: datetime | None = None) -> list[WardRow]:
+    """Every patient of the ward, in ward/bed/name order, from the stored course summary (one
+    query; no timeline is read): day, course maxima, the latest and previous grades, last ICE,
+    next ICE due (``ice_overdue`` at ``now``), tocilizumab doses (24 h before ``now``, total),
+    alerts. A course saved before revision 0003 has no summary yet: it is built on the fly
+    (read-only) until that patient's next save."""
+    now = now or datetime.now()
+    today = today or now.date()
+    query = (select(Patient, PatientCourse)
              .outerjoin(PatientCourse, PatientCourse.patient_id == Patient.id)
-             .outerjoin(latest, latest.c.patient_id == Patient.id)
-             .outerjoin(Assessment, and_(Assessment.patient_id == Patient.id, Assessment.time == latest.c.t,
-                                         Assessment.voided.is_(False)))
-             .outerjoin(AssessmentGrade, AssessmentGrade.assessment_id == Assessment.id)
-             .where(Patient.status == status).order_by(Patient.ward, Patient.bed, Patient.name, Assessment.id))
+             .where(Patient.status == status).order_by(Patient.ward, Patient.bed, Patient.name, Patient.id))
     if ward is not None:
         query = query.where(Patient.ward == ward)
-    rows: dict[int, WardRow] = {}
+    rows: list[WardRow] = []
     with store.reading() as session:
-        for patient, course, assessment, grade_row in session.execute(query):
+        for patient, course in session.execute(query):
             view = patient_view(patient)
             course_json = json.loads(course.result) if course else {}
-            rows[patient.id] = WardRow(
+            if course is not None and course.board:
+                summary = json.loads(course.board)
+            else:
+                state = load_state(session, patient.id)
+                summary = board_summary(state.rows["assessment"], {k: g.result for k, g in state.grades.items()},
+                                        state.rows["intervention"], course_json, float(patient.age_years))
+            rows.append(WardRow(
                 patient=view, day=view.day_on(today),
                 crs_max_grade=course.crs_max_grade if course else None,
                 icans_max_grade=course.icans_max_grade if course else None,
-                latest_time=datetime.fromisoformat(assessment.time) if assessment else None,
-                latest_crs_astct=grade_row.crs_astct if grade_row else None,
-                latest_icans_astct=grade_row.icans_astct if grade_row else None,
-                alerts=tuple(str(a) for a in course_json.get("alerts", [])),
-            )
-    return list(rows.values())
+                **board_row_values(summary, now),
+            ))
+    return rows
 
 
 def course_of(store: Store, patient_id: int) -> dict[str, Any] | None:

@@ -20,6 +20,7 @@ from cartox_desktop.storage.store import Store
 
 from . import audit
 from .auth import signature_proof
+from .board import update_board
 from .common import acting_user, course_view, dumps, record_view, require_role, stamps, time_key
 from .dto import Actor, GradeChange, SaveResult, Signature
 from .errors import (
@@ -68,6 +69,37 @@ def _reason(reason: str | None, action: str) -> str:
     if len(reason) > 2000:
         raise ValidationFailed([FieldIssue("reason", reason[:40], "at most 2000 characters")], action)
     return reason.strip()
+
+
+NOTE_LIMIT = 2000
+AUDIT_DETAIL_LIMIT = 20_000  # characters of canonical JSON
+
+
+def check_note(note: str | None, audit_detail: dict[str, Any] | None, what: str) -> dict[str, Any]:
+    """The ``note`` and ``audit_detail`` keys for a record's audit event (None values left out).
+
+    ``note``: free text stored with this version (how an ICE was adapted: interpreter, pointing
+    instead of naming, a motor or sight limitation ...). ``audit_detail``: a JSON object of
+    provenance (a lab import: the file name and its SHA-256)."""
+    issues: list[FieldIssue] = []
+    text = None
+    if note is not None:
+        if not isinstance(note, str) or len(note.strip()) > NOTE_LIMIT or \
+                any(ord(c) < 32 and c not in "\n\t" for c in note):
+            issues.append(FieldIssue("note", note, f"text of at most {NOTE_LIMIT} printable characters"))
+        else:
+            text = note.strip() or None
+    if audit_detail is not None:
+        try:
+            size = len(dumps(audit_detail)) if isinstance(audit_detail, dict) else -1
+        except (TypeError, ValueError):
+            size = -1
+        if size < 0 or size > AUDIT_DETAIL_LIMIT:
+            issues.append(FieldIssue("audit_detail", audit_detail, "a JSON object (text, numbers, lists, objects) "
+                                     f"of at most {AUDIT_DETAIL_LIMIT} characters"))
+    if issues:
+        raise ValidationFailed(issues, what)
+    return {"note": text, "audit_detail": audit_detail or None}
 
 
 def _entry_time(kind: str, content: dict[str, Any]) -> str:
@@ -130,60 +162,77 @@ def _result(kind: str, row: Any, state: PatientState, applied: Applied, seq: int
 
 
 def add_record(store: Store, actor: Actor, kind: str, patient_id: int, content: dict[str, Any], *,
-               signature: Signature | None = None, given_by: str | None = None) -> SaveResult:
+               signature: Signature | None = None, given_by: str | None = None, note: str | None = None,
+               audit_detail: dict[str, Any] | None = None) -> SaveResult:
     """Store a new assessment, lab entry or intervention (a case-format entry) for a patient.
+    ``note`` and ``audit_detail`` are stored in its audit event (``check_note``) and shown in
+    ``record_history``.
 
     Raises ``ValidationFailed`` (fields relative to the entry), ``SignatureRequired`` (an
     assessment graded ≥ 3 without a signature), ``NotFound``, ``PermissionDenied``.
     """
     _check_kind(kind)
     content = _check_entry(kind, content)
+    extra = check_note(note, audit_detail, f"new {NOUN[kind]}")
     proof = signature_proof(store, actor, signature, ("recorded", "reviewed"))
     with store.writing() as session:
         user = acting_user(session, actor)
-        state = load_state(session, patient_id)
-        if kind == "assessment" and content.get("id") is None:
-            content["id"] = _next_case_id(state)
-        build = build_case(state, (kind, None, content))
-        parsed = validate(build, kind, f"new {NOUN[kind]}")
-        output = grade(parsed)
-        if kind == "assessment":
-            mine = grade_summary(output["assessments"][-1])
-            if _max_grade(mine) >= SIGNATURE_GRADE and proof is None:
-                raise SignatureRequired(
-                    f"grade {_max_grade(mine)}: saving an assessment graded 3 or more needs your electronic "
-                    "signature (password again, meaning 'recorded'); nothing was saved yet", "recorded")
-        model = MODELS[kind]
-        utc, _ = stamps()
-        row = model(patient_id=patient_id, time=_entry_time(kind, content), content=dumps(content), voided=False,
-                    created_at=utc, created_by=user.username)
-        if kind == "assessment":
-            row.case_id = str(content["id"])
-        if kind == "intervention":
-            row.given_by = given_by or user.display_name
-        session.add(row)
-        session.flush()
-        state.rows[kind].append(row)
-        applied = apply_grades(session, state, build, output, pending_row=row)
-        seq = _write_events(session, user.username, "create", kind, row, state, applied,
-                            {"signature": proof})
-        return _result(kind, row, state, applied, seq)
+        return create_in_session(session, user, kind, patient_id, content, proof=proof, given_by=given_by,
+                                 extra=extra)
+
+
+def create_in_session(session: Any, user: Any, kind: str, patient_id: int, content: dict[str, Any], *,
+                      proof: dict[str, Any] | None, given_by: str | None, extra: dict[str, Any]) -> SaveResult:
+    """``add_record`` inside the caller's write transaction (``import_labs`` stores a whole file
+    in one): validate, grade, store the row, its grades, the board summary and the events."""
+    state = load_state(session, patient_id)
+    if kind == "assessment" and content.get("id") is None:
+        content["id"] = _next_case_id(state)
+    build = build_case(state, (kind, None, content))
+    parsed = validate(build, kind, f"new {NOUN[kind]}")
+    output = grade(parsed)
+    if kind == "assessment":
+        mine = grade_summary(output["assessments"][-1])
+        if _max_grade(mine) >= SIGNATURE_GRADE and proof is None:
+            raise SignatureRequired(
+                f"grade {_max_grade(mine)}: saving an assessment graded 3 or more needs your electronic "
+                "signature (password again, meaning 'recorded'); nothing was saved yet", "recorded")
+    model = MODELS[kind]
+    utc, _ = stamps()
+    row = model(patient_id=patient_id, time=_entry_time(kind, content), content=dumps(content), voided=False,
+                created_at=utc, created_by=user.username)
+    if kind == "assessment":
+        row.case_id = str(content["id"])
+    if kind == "intervention":
+        row.given_by = given_by or user.display_name
+    session.add(row)
+    session.flush()
+    state.rows[kind].append(row)
+    applied = apply_grades(session, state, build, output, pending_row=row)
+    update_board(state, applied.course, output["course"])
+    seq = _write_events(session, user.username, "create", kind, row, state, applied, {"signature": proof, **extra})
+    return _result(kind, row, state, applied, seq)
 
 
 def add_assessment(store: Store, actor: Actor, patient_id: int, assessment: dict[str, Any], *,
-                   signature: Signature | None = None) -> SaveResult:
-    return add_record(store, actor, "assessment", patient_id, assessment, signature=signature)
+                   signature: Signature | None = None, note: str | None = None,
+                   audit_detail: dict[str, Any] | None = None) -> SaveResult:
+    return add_record(store, actor, "assessment", patient_id, assessment, signature=signature, note=note,
+                      audit_detail=audit_detail)
 
 
 def add_lab(store: Store, actor: Actor, patient_id: int, lab: dict[str, Any], *,
-            signature: Signature | None = None) -> SaveResult:
-    return add_record(store, actor, "lab", patient_id, lab, signature=signature)
+            signature: Signature | None = None, note: str | None = None,
+            audit_detail: dict[str, Any] | None = None) -> SaveResult:
+    return add_record(store, actor, "lab", patient_id, lab, signature=signature, note=note,
+                      audit_detail=audit_detail)
 
 
 def add_intervention(store: Store, actor: Actor, patient_id: int, intervention: dict[str, Any], *,
-                     given_by: str | None = None, signature: Signature | None = None) -> SaveResult:
+                     given_by: str | None = None, signature: Signature | None = None, note: str | None = None,
+                     audit_detail: dict[str, Any] | None = None) -> SaveResult:
     return add_record(store, actor, "intervention", patient_id, intervention, signature=signature,
-                      given_by=given_by)
+                      given_by=given_by, note=note, audit_detail=audit_detail)
 
 
 def _load_for_change(session: Any, kind: str, record_id: int, expected_version: int,
@@ -203,13 +252,16 @@ def _load_for_change(session: Any, kind: str, record_id: int, expected_version: 
 
 def amend_record(store: Store, actor: Actor, kind: str, record_id: int, content: dict[str, Any], *,
                  expected_version: int, reason: str, signature: Signature | None,
-                 given_by: str | None = None) -> SaveResult:
+                 given_by: str | None = None, note: str | None = None,
+                 audit_detail: dict[str, Any] | None = None) -> SaveResult:
     """Replace a record's content with a new version. Needs the version the user opened
     (optimistic lock: ``ConflictError`` if someone saved since), a reason and a signature
-    with meaning "amended". The previous version stays in the audit trail."""
+    with meaning "amended". The previous version stays in the audit trail. ``note`` and
+    ``audit_detail`` belong to this version (as in ``add_record``)."""
     _check_kind(kind)
     content = _check_entry(kind, content)
     why = _reason(reason, "an amendment")
+    extra = check_note(note, audit_detail, "amendment")
     if signature is None:
         raise SignatureRequired(f"amending this {NOUN[kind]} needs your electronic signature (password again, "
                                 "meaning 'amended'); nothing was saved yet", "amended")
@@ -235,8 +287,9 @@ def amend_record(store: Store, actor: Actor, kind: str, record_id: int, content:
             row.given_by = given_by
         session.flush()
         applied = apply_grades(session, state, build, output, pending_row=row)
+        update_board(state, applied.course, output["course"])
         seq = _write_events(session, user.username, "amend", kind, row, state, applied,
-                            {"reason": why, "signature": proof})
+                            {"reason": why, "signature": proof, **extra})
         return _result(kind, row, state, applied, seq)
 
 
@@ -266,6 +319,7 @@ def void_record(store: Store, actor: Actor, kind: str, record_id: int, *, expect
         row.updated_by = user.username
         session.flush()
         applied = apply_grades(session, state, build, output)
+        update_board(state, applied.course, output["course"])
         seq = _write_events(session, user.username, "void", kind, row, state, applied,
                             {"reason": why, "signature": proof})
         return _result(kind, row, state, applied, seq)

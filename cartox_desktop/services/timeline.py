@@ -100,7 +100,8 @@ def record_history(store: Store, entity: str, record_id: int) -> list[RecordVers
             sig = detail.get("signature") or {}
             out.append(RecordVersion(e.seq, e.ts_local, e.actor, e.action, record.get("version"),
                                      detail.get("reason"), sig.get("meaning"), record,
-                                     detail.get("grades_before"), detail.get("grades_after")))
+                                     detail.get("grades_before"), detail.get("grades_after"),
+                                     note=detail.get("note"), audit_detail=detail.get("audit_detail")))
     if not out:
         raise NotFound(f"{entity} id {record_id} has no history (unknown record)")
     return out

@@ -96,6 +96,7 @@ class Patient(Base):
     death: Mapped[str | None] = mapped_column(Text)  # canonical JSON
     status: Mapped[str] = mapped_column(String(16), default="active")
     discharged_at: Mapped[str | None] = mapped_column(String(32))  # revision 0002
+    ice_baseline: Mapped[str | None] = mapped_column(Text)  # canonical JSON {city, hospital, sentence}; 0003
     created_at: Mapped[str] = mapped_column(String(32))
     created_by: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[str | None] = mapped_column(String(32))
@@ -175,6 +176,25 @@ class PatientCourse(Base):
     icans_max_grade: Mapped[int | None] = mapped_column(Integer)
     result: Mapped[str] = mapped_column(Text)
     graded_at: Mapped[str] = mapped_column(String(32))
+    board: Mapped[str | None] = mapped_column(Text)  # canonical JSON: the ward board's summary; 0003
+
+
+class AppSetting(Base):
+    """One ward setting (key and canonical-JSON value); revision 0003.
+
+    Written only through ``services.settings``, which audits every change with the old and new
+    value; ``version`` is the optimistic lock (two admins changing one setting at once).
+    """
+
+    __tablename__ = "app_setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[str] = mapped_column(String(32))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class AuditEvent(Base):
@@ -189,6 +209,8 @@ class AuditEvent(Base):
     __table_args__ = (
         Index("ix_audit_event_entity_entity_id_seq", "entity", "entity_id", "seq"),
         Index("ix_audit_event_patient_id_seq", "patient_id", "seq"),
+        Index("ix_audit_event_actor_seq", "actor", "seq"),  # revision 0003
+        Index("ix_audit_event_action_seq", "action", "seq"),  # revision 0003
     )
 
     seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
@@ -212,3 +234,7 @@ RECORD_MODELS: dict[str, type[Base]] = {
     "lab": LabResult,
     "intervention": Intervention,
 }
+
+# Late effects after discharge (revision 0004) are in their own module on this Base; imported
+# here so that ``Base.metadata`` (migrations, the schema test) always holds them.
+from . import models_followup  # noqa: E402, F401

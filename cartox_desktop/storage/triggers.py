@@ -91,6 +91,10 @@ NO_DELETE_AT_REVISION = {
     "0001": ("app_user", "patient", "assessment", "lab_result", "intervention", "assessment_grade"),
     "0002": ("app_user", "patient", "assessment", "lab_result", "intervention", "assessment_grade",
              "patient_course"),
+    "0003": ("app_user", "patient", "assessment", "lab_result", "intervention", "assessment_grade",
+             "patient_course", "app_setting"),
+    "0004": ("app_user", "patient", "assessment", "lab_result", "intervention", "assessment_grade",
+             "patient_course", "app_setting", "late_effect"),
 }
 HEAD_REVISION = max(NO_DELETE_AT_REVISION)
 

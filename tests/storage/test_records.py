@@ -254,6 +254,9 @@ def test_patient_amendment_regrades_and_discharge_leaves_the_board(store: Store,
     history = record_history(store, "patient", patient.id)
     assert [v.action for v in history] == ["create", "amend"]
     assert history[1].reason == "infusion was on 2 March (pharmacy record)"
-    discharge_patient(store, nurse, patient.id, expected_version=amended.version, reason="home")
+    with pytest.raises(PermissionDenied, match="discharging a patient needs role physician or admin"):
+        discharge_patient(store, nurse, patient.id, expected_version=amended.version, reason="home")
+    assert get_patient(store, mrn="MRN-1").status == "active"
+    discharge_patient(store, physician, patient.id, expected_version=amended.version, reason="home")
     assert ward_board(store) == [] and get_patient(store, mrn="MRN-1").status == "discharged"
     assert verify(store).ok
