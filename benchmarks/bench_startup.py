@@ -120,10 +120,9 @@ def board(url: str, refreshes: int) -> dict[str, Any]:
     from cartox_desktop.qt.board import BoardPage
     from cartox_desktop.qt.data import BoardSource
     from cartox_desktop.qt.qt import QApplication
-    from cartox_desktop.storage import open_store
 
     app = QApplication.instance() or QApplication([])
-    store = open_store(url)
+    store = services.open_store(url)  # as the app opens it (ward-board summaries backfilled once)
     page = BoardPage()
     page.resize(1366, 700)
     page.show()

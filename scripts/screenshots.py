@@ -25,6 +25,145 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def add_follow_up_patients(store: Any) -> None:
+    """Discharged patients at several stages of follow-up, with late effects, for the follow-up view
+    and the discharge sheet (the demo ward itself only has patients on the ward)."""
+    from datetime import date, timedelta
+
+    from cartox_desktop import services
+    from cartox_desktop.services.demo import DEMO_PASSWORD, DEMO_USER
+
+    actor = services.login(store, DEMO_USER, DEMO_PASSWORD)
+    today = date.today()
+    if not services.get_settings(store).ward_phone and actor.role == "admin":
+        services.update_settings(store, actor, ward_phone="+49 6221 56-7000",
+                                 institution_name="University Hospital Heidelberg")
+    people = [  # (MRN, name, product, days since infusion, late effects as (kind, days after infusion, content))
+        ("FU-0001", "Hoffmann, Petra", "axi-cel", 40, [
+            ("igg", 30, {"igg_mg_dl": 310}), ("infection", 33, {"site": "lung (pneumonia)", "organism": "RSV",
+                                                                 "ctcae_grade": 2})]),
+        ("FU-0002", "Novak, Jan", "cilta-cel", 95, [
+            ("igg", 60, {"igg_mg_dl": 520}), ("visit", 60, {"checks": ["clinic_visit"]}),
+            ("visit", 90, {"checks": ["clinic_visit", "blood_counts"]})]),
+        ("FU-0003", "Schneider, Ida", "tisa-cel", 372, [
+            ("igg", 270, {"igg_mg_dl": 280}), ("visit", 270, {"checks": ["clinic_visit", "blood_counts"]}),
+            ("malignancy", 340, {"type": "myelodysplastic syndrome", "car_transgene_tested": True,
+                                 "car_transgene_result": "negative"})]),
+        ("FU-0004", "Yilmaz, Emre", "liso-cel", 22, []),
+    ]
+    for mrn, name, product, ago, effects in people:
+        infusion = today - timedelta(days=ago)
+        patient = services.create_patient(store, actor, services.PatientInput(
+            mrn=mrn, name=name, infusion_date=infusion, age_years=61, weight_kg=74.0, ward="7B", product=product))
+        for day in (7, 14, 21, 28):
+            if day <= min(ago, 21):
+                services.add_lab(store, actor, patient.id, {"date": (infusion + timedelta(days=day)).isoformat(),
+                                                            "anc_per_ul": 900 + 40 * day, "platelets_per_ul": 61000})
+        for kind, day, content in effects:
+            services.add_late_effect(store, actor, patient.id, kind,
+                                     {"date": (infusion + timedelta(days=day)).isoformat(), **content})
+        current = services.get_patient(store, patient_id=patient.id)
+        services.discharge_patient(store, actor, patient.id, expected_version=current.version)
+
+
+def discharge_sheet_png(store: Any, out: Path, mrn: str = "FU-0004") -> Path:
+    """The first page of a patient's discharge sheet as a PNG (pdftoppm), as printed from the app."""
+    import shutil
+    import subprocess
+
+    from cartox_desktop import services
+    from cartox_desktop.reports.discharge import print_discharge_sheet
+    from cartox_desktop.services.demo import DEMO_PASSWORD, DEMO_USER
+
+    if shutil.which("pdftoppm") is None:
+        raise SystemExit("screenshots: the discharge sheet needs pdftoppm (poppler-utils)")
+    doc = print_discharge_sheet(store, services.login(store, DEMO_USER, DEMO_PASSWORD), mrn)
+    work = Path(tempfile.mkdtemp(prefix="cartox-sheet-"))
+    (work / "sheet.pdf").write_bytes(doc.pdf)
+    subprocess.run(["pdftoppm", "-r", "110", "-png", "-f", "1", "-l", "1", "-singlefile", str(work / "sheet.pdf"),
+                    str(out / "discharge-sheet")], check=True, timeout=120)
+    return out / "discharge-sheet.png"
+
+
+def follow_up_screens(win: Any, wait: Callable[..., None], shot: Callable[[str], None]) -> None:
+    """The "Discharged, in follow-up" view with the most overdue patient selected, and its entry dialog."""
+    win.show_follow_up()
+    wait(lambda: getattr(win, "follow_up", None) is not None and win.follow_up.table.rowCount() > 0)
+    page = win.follow_up
+    page.select_patient(page.rows[0].patient.id)
+    wait(lambda: page.detail is not None)
+    shot("22-follow-up-board")
+    page.add("infection")
+    wait(lambda: win.dialog is not None and win.dialog.isVisible())
+    dlg = win.dialog
+    dlg.site.setCurrentText("urinary tract")
+    dlg.organism.setText("E. coli")
+    shot("23-follow-up-add-infection")
+    dlg.reject()
+    win.dialog = None
+
+
+HOSPITAL_MAPPINGS = """[mappings.heidelberg-lis]
+description = "Zentrallabor export (semicolon CSV, German decimals)"
+layout = "long"
+delimiter = ";"
+decimal = ","
+mrn_column = "PatID"
+datetime_column = "Abnahme"
+datetime_formats = ["%d.%m.%Y %H:%M"]
+test_column = "Analyt"
+value_column = "Wert"
+unit_column = "Einheit"
+
+[mappings.heidelberg-lis.tests]
+NEUTRO = "anc_per_ul"
+THRO = "platelets_per_ul"
+CRP = "crp_mg_dl"
+FERR = "ferritin_ng_ml"
+"""
+
+
+def ward_settings(store: Any) -> None:
+    """The ward settings of the demo database (kept in it, audited), as an admin enters them."""
+    from cartox_desktop import services
+    from cartox_desktop.services.demo import DEMO_PASSWORD, DEMO_USER
+
+    admin = services.login(store, DEMO_USER, DEMO_PASSWORD)
+    services.update_settings(store, admin, institution_name="University Hospital Heidelberg",
+                             ward_name="Haematology 7B (cellular therapy)", ward_phone="+49 6221 56-7000",
+                             ice_city="Heidelberg", ice_hospital="University Hospital", igg_threshold_mg_dl=400,
+                             lab_mappings_toml=HOSPITAL_MAPPINGS)
+
+
+def lab_import_screen(win: Any, wait: Callable[..., None], shot: Callable[[str], None], rows: Any,
+                      work: Path) -> None:
+    """The lab import dialog on a file with conversions, one impossible value and an unknown MRN."""
+    from datetime import date, timedelta
+
+    from cartox_desktop.qt.labimport import LabImportDialog
+
+    first, second = rows[0], rows[1]
+    day = date.today() - timedelta(days=1)
+    when = f"{day:%d.%m.%Y} 06:30"
+    lines = ["PatID;Abnahme;Analyt;Wert;Einheit",
+             f"{first.mrn};{when};NEUTRO;0,42;10^9/L", f"{first.mrn};{when};THRO;38;10^9/L",
+             f"{first.mrn};{when};CRP;112;mg/L", f"{first.mrn};{when};FERR;4870;µg/L",
+             f"{second.mrn};{when};NEUTRO;1,8;10^9/L", f"{second.mrn};{when};CRP;9,5;mg/L",
+             f"{second.mrn};{when};FERR;-20;µg/L", f"4711-9999;{when};CRP;5;mg/L"]
+    path = work / "zentrallabor-export.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    win.show_board()
+    win.import_labs()
+    wait(lambda: isinstance(win.dialog, LabImportDialog) and win.dialog.isVisible())
+    dlg = win.dialog
+    wait(lambda: dlg.mapping_combo.findData("heidelberg-lis") >= 0)
+    dlg.set_file(str(path), "heidelberg-lis")
+    wait(lambda: dlg.checked is not None or dlg.file_error)
+    shot("24-lab-import-preview")
+    dlg.reject()
+    win.dialog = None
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
@@ -48,6 +187,10 @@ def main() -> int:
     store = open_store(url)
     started = time.perf_counter()
     build_demo_ward(store)
+    add_follow_up_patients(store)
+    ward_settings(store)
+    if not args.only or args.only in "discharge-sheet":
+        print(f"  {discharge_sheet_png(store, out)}  (page 1 of the discharge sheet)")
     store.close()
     print(f"demo ward built in {time.perf_counter() - started:.1f} s")
 
@@ -64,7 +207,7 @@ def main() -> int:
     from cartox_desktop.qt.session import AppContext
     from cartox_desktop.qt.settings import Settings
 
-    settings = Settings(db_url=url, hospital="University Hospital", city="Heidelberg")
+    settings = Settings(db_url=url)
     ctx = AppContext(settings)
     win = MainWindow(ctx)
     win.setGeometry(QGuiApplication.primaryScreen().availableGeometry())  # the whole (logical) screen
@@ -219,9 +362,10 @@ def main() -> int:
     # 16 audit trail
     win.show_audit()
     wait(lambda: win.audit.model.rowCount() > 0)
-    win.audit.action.setText("amend")
+    win.audit.action.setCurrentIndex(win.audit.action.findData("amend"))
+    wait(lambda: win.audit.model.rowCount() > 0 and all(e.action == "amend" for e in win.audit.model.events))
     shot("16-audit-trail-filtered")
-    win.audit.action.clear()
+    win.audit.action.setCurrentIndex(0)
     # 17 patients
     win.show_board()
     wait(lambda: win.stack.currentWidget() is win.board)
@@ -233,17 +377,24 @@ def main() -> int:
     win.dialog.ui.weightEdit.setText("82")
     shot("17-patient-add")
     close_dialog()
-    # 18 settings
+    # 18 settings: the ward's part (database, audited) and its lab mappings
     win.open_settings()
     wait(lambda: win.settings_dialog.isVisible())
+    win.settings_dialog.ui.tabs.setCurrentIndex(1)
     shot("18-settings")
+    win.settings_dialog.ui.tabs.setCurrentIndex(3)
+    shot("18b-settings-lab-mappings")
     win.settings_dialog.reject()
     pump(0.2)
+    # 24 lab CSV import: conversions, a refused row, an unknown MRN (nothing stored)
+    lab_import_screen(win, wait, shot, rows, work)
     # 19 print dialog (system print dialog; the PDF comes from the reports package)
     win.print_handover()
     wait(lambda: win.dialog is not None and win.dialog.isVisible())
     shot("19-print-handover-dialog")
     close_dialog()
+    # 22-23 discharged patients in follow-up, late effects
+    follow_up_screens(win, wait, shot)
     # 20 lock screen (idle lock), the draft kept behind it
     win.lock()
     wait(lambda: isinstance(win.dialog, SignInDialog) and win.dialog.isVisible())

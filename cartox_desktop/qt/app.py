@@ -12,7 +12,9 @@ T0 = time.perf_counter()
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    from .qt import QApplication, QFont, QGuiApplication, Qt, QTimer
+    from cartox_desktop.resources import resource_path
+
+    from .qt import QApplication, QFont, QGuiApplication, QIcon, Qt, QTimer
 
     args = list(sys.argv if argv is None else [sys.argv[0], *argv])
     measure = "--measure-startup" in args
@@ -28,6 +30,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("CARTOX Desktop")
     app.setOrganizationName("cartox")
     app.setApplicationDisplayName("CARTOX Desktop")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "cartox-256.png"))))
+    QGuiApplication.setDesktopFileName("cartox-desktop")  # matches resources/cartox-desktop.desktop
     if os.environ.get("CARTOX_FONT_SCALE"):
         f = QFont(app.font())
         f.setPointSizeF(f.pointSizeF() * float(os.environ["CARTOX_FONT_SCALE"]))

@@ -1,5 +1,6 @@
-"""The ward audit trail: every event, newest first, filterable by patient, user, action and
-date, exportable to CSV (the export is itself an audit event)."""
+"""The ward audit trail: every event, newest first, filtered by patient, user, action and date
+in the database (``services.events``; only the newest ``AUDIT_LIMIT`` matching events are
+loaded), exportable to CSV (the export is itself an audit event)."""
 
 from __future__ import annotations
 
@@ -16,17 +17,20 @@ from .qt import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QModelIndex,
     QPersistentModelIndex,
     QPushButton,
     Qt,
     QTableView,
+    QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
 )
 
+AUDIT_LIMIT = 5_000
+ACTIONS = ("create", "amend", "void", "review", "regrade", "import", "export", "print", "discharge", "readmit",
+           "login", "login_failed", "login_refused", "unlock", "change_role", "change_password", "setting")
 COLUMNS = ("#", "Local time", "User", "Action", "Record", "Patient (MRN)", "Reason / details", "Signature", "Hash")
 
 
@@ -45,7 +49,19 @@ def _detail_text(e: Any) -> str:
     for key in ("kind", "workstation", "note", "username"):
         if d.get(key):
             parts.append(f"{key}: {d[key]}")
+    if d.get("setting"):
+        parts.append(f"setting {d['setting']}: {_short(d.get('old'))} → {_short(d.get('new'))}")
+    source = d.get("audit_detail") or {}
+    if isinstance(source, dict) and source.get("file_name"):
+        parts.append(f"from {source['file_name']} (SHA-256 {str(source.get('sha256', ''))[:12]}…)")
+    elif d.get("file_name"):
+        parts.append(f"file {d['file_name']} (SHA-256 {str(d.get('sha256', ''))[:12]}…)")
     return "; ".join(parts)
+
+
+def _short(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f"“{value}”"
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 class AuditModel(QAbstractTableModel):
@@ -122,13 +138,14 @@ class AuditPage(QWidget):
         self.patient = QComboBox()
         self.patient.setAccessibleName("Filter by patient")
         self.patient.addItem("All patients", None)
-        self.user = QLineEdit()
-        self.user.setPlaceholderText("user")
+        self.user = QComboBox()
         self.user.setAccessibleName("Filter by user")
-        self.user.setMaximumWidth(120)
-        self.action = QLineEdit()
-        self.action.setPlaceholderText("action (amend, void…)")
-        self.action.setMaximumWidth(150)
+        self.user.addItem("All users", None)
+        self.action = QComboBox()
+        self.action.setAccessibleName("Filter by action")
+        self.action.addItem("All actions", None)
+        for a in ACTIONS:
+            self.action.addItem(a, a)
         self.use_from = QCheckBox("from")
         self.date_from = QDateEdit(QDate.currentDate().addDays(-7))
         self.date_from.setCalendarPopup(True)
@@ -160,57 +177,57 @@ class AuditPage(QWidget):
         self.status = QLabel()
         self.status.setStyleSheet("color:#546e7a;")
         lay.addWidget(self.status)
-        self.all_events: list[Any] = []
         self.mrns: dict[int, str] = {}
-        self.patient.currentIndexChanged.connect(self.refresh_requested)
-        for sig in (self.user.textChanged, self.action.textChanged, self.use_from.toggled, self.use_to.toggled,
-                    self.date_from.dateChanged, self.date_to.dateChanged):
-            sig.connect(self.apply_filters)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self.refresh_requested)
+        for sig in (self.patient.currentIndexChanged, self.user.currentIndexChanged, self.action.currentIndexChanged,
+                    self.use_from.toggled, self.use_to.toggled, self.date_from.dateChanged, self.date_to.dateChanged):
+            sig.connect(lambda *_: self._debounce.start())
+
+    def _refill(self, combo: QComboBox, first: str, items: list[tuple[str, Any]]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(first, None)
+        for text, data in items:
+            combo.addItem(text, data)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+        combo.blockSignals(False)
 
     def set_patients(self, patients: list[tuple[int, str, str]]) -> None:
-        current = self.patient.currentData()
-        self.patient.blockSignals(True)
-        self.patient.clear()
-        self.patient.addItem("All patients", None)
-        for pid, mrn, name in patients:
-            self.patient.addItem(f"{mrn} {name}", pid)
-        i = self.patient.findData(current)
-        self.patient.setCurrentIndex(max(0, i))
-        self.patient.blockSignals(False)
+        self._refill(self.patient, "All patients", [(f"{mrn} {name}", pid) for pid, mrn, name in patients])
         self.mrns = {pid: mrn for pid, mrn, _ in patients}
+
+    def set_users(self, usernames: list[str]) -> None:
+        self._refill(self.user, "All users", [(u, u) for u in usernames])
 
     def patient_id(self) -> int | None:
         data = self.patient.currentData()
         return int(data) if data is not None else None
-
-    def set_events(self, events: list[Any]) -> None:
-        self.all_events = list(reversed(events))
-        self.apply_filters()
 
     def date_range(self) -> tuple[date | None, date | None]:
         f = self.date_from.date().toPython() if self.use_from.isChecked() else None
         t = self.date_to.date().toPython() if self.use_to.isChecked() else None
         return f, t  # type: ignore[return-value]
 
-    def filtered(self) -> list[Any]:
-        user = self.user.text().strip().lower()
-        action = self.action.text().strip().lower()
+    def filters(self) -> dict[str, Any]:
+        """The ``services.events`` filters chosen (applied in the database)."""
         start, end = self.date_range()
-        out = []
-        for e in self.all_events:
-            if user and user not in e.actor.lower():
-                continue
-            if action and action not in e.action.lower():
-                continue
-            day = e.ts_local[:10]
-            if start and day < start.isoformat():
-                continue
-            if end and day > end.isoformat():
-                continue
-            out.append(e)
-        return out
+        return {"patient_id": self.patient_id(), "actor": self.user.currentData(),
+                "action": self.action.currentData(), "since": start, "until": end}
 
-    def apply_filters(self) -> None:
-        shown = self.filtered()
-        self.model.set_events(shown, self.mrns)
-        self.status.setText(f"{len(shown)} of {len(self.all_events)} events shown (newest first).")
+    def set_events(self, events: list[Any]) -> None:
+        """The events matching ``filters()``, newest first, as the services returned them."""
+        self.model.set_events(list(events), self.mrns)
+        more = f" (the newest {AUDIT_LIMIT}; narrow the filters to see older ones)" if len(events) >= AUDIT_LIMIT else ""
+        self.status.setText(f"{len(events)} events shown, newest first{more}. Filters are applied in the database.")
+
+    @property
+    def all_events(self) -> list[Any]:
+        return list(self.model.events)
+
+    def filtered(self) -> list[Any]:
+        """The events shown (already filtered by the services)."""
+        return list(self.model.events)

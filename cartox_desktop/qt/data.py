@@ -2,9 +2,9 @@
 
 * ``case_from_timeline``: the patient's stored, non-voided records as a case-format case (the
   live grading panel adds the draft to it).
-* ``BoardRow`` / ``board_row``: one line of the ward board. The time-dependent parts (ICE
-  overdue now, tocilizumab doses in the last 24 h now) come from the clinical core graded
-  ``as_of`` now; trend and last ICE from the stored grades.
+* ``BoardRow`` / ``board_row_from_ward``: one line of the ward board, from ``services.ward_board``
+  (the stored course summary; the clock applied there). ``board_row`` builds the same line from
+  a whole timeline (benchmarks and tests compare the two).
 * ``ChartData`` / ``chart_data``: the series of the patient timeline plot.
 """
 
@@ -156,50 +156,42 @@ def board_row(tl: Any, now: datetime) -> BoardRow:
     )
 
 
+def board_row_from_ward(wr: Any) -> BoardRow:
+    """One board line from a ``services.WardRow`` (the stored course summary, the clock applied
+    by ``ward_board``)."""
+    p = wr.patient
+    return BoardRow(
+        patient_id=p.id, bed=p.bed or "", name=p.name, mrn=p.mrn, product=p.product or "", day=wr.day,
+        crs_now=wr.latest_crs_astct, crs_now_complete=wr.latest_crs_complete, crs_max=wr.crs_max_grade,
+        icans_now=wr.latest_icans_astct, icans_now_complete=wr.latest_icans_complete, icans_max=wr.icans_max_grade,
+        crs_prev=wr.previous_crs_astct, icans_prev=wr.previous_icans_astct, last_time=wr.latest_time,
+        last_ice_kind=wr.last_ice_kind, last_ice_score=wr.last_ice_score, last_ice_time=wr.last_ice_time,
+        next_ice_due=wr.next_ice_due, ice_every_h=wr.ice_every_h, ice_overdue=wr.ice_overdue,
+        toci_24h=wr.toci_24h, toci_total=wr.toci_total, toci_max_24h=wr.toci_max_24h,
+        toci_max_total=wr.toci_max_total, alerts=tuple(wr.alerts), ward=p.ward or "", status=p.status,
+        version=p.version,
+    )
+
+
 class BoardSource:
-    """Loads the board through the services, re-reading only the timelines of patients whose
-    audit trail moved since the last refresh (one ``events`` query tells which). Runs on the
-    database worker thread."""
+    """Loads the board through ``services.ward_board``: one query over the stored course
+    summaries, no timeline read. Runs on the database worker thread."""
 
     def __init__(self, services: Any) -> None:
         self.services = services
-        self.timelines: dict[int, Any] = {}
-        self.last_seq = -1
         self.last_load_ms = 0.0
-        self.reloaded = 0
 
     def load(self, store: Any, ward: str | None, now: datetime | None = None) -> list[BoardRow]:
         import time
 
         started = time.perf_counter()
-        s = self.services
         now = now or datetime.now()
-        if self.last_seq < 0:
-            head = s.chain_head(store)
-            changed: set[int] | None = None
-            seq = head.seq if head else 0
-        else:
-            new = s.events(store, since_seq=self.last_seq)
-            changed = {e.patient_id for e in new if e.patient_id is not None}
-            seq = new[-1].seq if new else self.last_seq
-        rows = s.ward_board(store, ward=ward or None)
-        out = []
-        self.reloaded = 0
-        for wr in rows:
-            pid = wr.patient.id
-            tl = self.timelines.get(pid)
-            if tl is None or changed is None or pid in changed or tl.patient.version != wr.patient.version:
-                tl = s.patient_timeline(store, pid)
-                self.timelines[pid] = tl
-                self.reloaded += 1
-            out.append(board_row(tl, now))
-        self.last_seq = seq
+        rows = [board_row_from_ward(wr) for wr in self.services.ward_board(store, ward=ward or None, now=now)]
         self.last_load_ms = (time.perf_counter() - started) * 1000
-        return out
+        return rows
 
     def forget(self) -> None:
-        self.timelines.clear()
-        self.last_seq = -1
+        """Nothing is cached any more (kept for callers that reset the board)."""
 
 
 # ---- the timeline plot ---------------------------------------------------------------------------

@@ -111,35 +111,96 @@ class SignInDialog(QDialog):
         self.ui.passwordEdit.setFocus()
 
 
-class SettingsDialog(QDialog):
-    test_requested = Signal(str)
+# The ward settings shown in the dialog: key -> (tab index, widget name).
+WARD_FIELDS = {
+    "institution_name": (1, "institutionEdit"), "ward_name": (1, "wardNameEdit"), "ward_phone": (1, "wardPhoneEdit"),
+    "protocol_file": (1, "protocolEdit"), "idle_lock_minutes": (1, "idleSpin"), "temperature_unit": (1, "unitCombo"),
+    "igg_threshold_mg_dl": (1, "iggSpin"), "ice_hospital": (2, "hospitalEdit"), "ice_city": (2, "cityEdit"),
+    "ice_sentence": (2, "sentenceEdit"), "lab_mappings_toml": (3, "labMappingsEdit"),
+}
 
-    def __init__(self, parent: QWidget | None, settings: Settings) -> None:
+
+class SettingsDialog(QDialog):
+    """This computer's settings (database, the ward its board shows) and the ward settings kept
+    in the database (``services.get_settings``): institution, ward name and phone, protocol
+    file, idle lock, temperature unit, IgG threshold, ICE answers, lab mappings.
+
+    Only admins change the ward settings (the fields are read-only otherwise). ``save_requested``
+    carries the ward settings that changed (possibly none); the caller saves them through
+    ``services.update_settings`` and then calls ``saved()`` (which writes this computer's
+    settings and closes) or ``failed(message, fields)``."""
+
+    test_requested = Signal(str)
+    save_requested = Signal(object)  # dict: ward setting -> new value (only the changed ones)
+
+    def __init__(self, parent: QWidget | None, settings: Settings, ward: Any = None, can_edit_ward: bool = False,
+                 who: str = "") -> None:
         super().__init__(parent)
         self.ui = Ui_SettingsDialog()
         self.ui.setupUi(self)
         self.settings = settings
+        self.ward = ward
+        self.can_edit_ward = ward is not None and can_edit_ward
         u = self.ui
         u.unitCombo.addItem("°C (Celsius)", "C")
         u.unitCombo.addItem("°F (Fahrenheit, converted and stored in °C)", "F")
         u.dbUrlEdit.setText(settings.db_url)
         u.wardEdit.setText(settings.ward)
-        u.protocolEdit.setText(settings.protocol_file)
-        u.idleSpin.setValue(settings.idle_minutes)
-        u.unitCombo.setCurrentIndex(1 if settings.temperature_unit == "F" else 0)
-        u.hospitalEdit.setText(settings.hospital)
-        u.cityEdit.setText(settings.city)
-        u.sentenceEdit.setText(settings.sentence)
-        u.sentenceEdit.setPlaceholderText("Our national bird is the bald eagle")
+        u.computerNoteLabel.setText("Kept on this computer only. A new database is opened at the next sign-in.")
+        f = u.labMappingsEdit.font()
+        f.setFamily("monospace")
+        f.setStyleHint(f.StyleHint.Monospace)
+        u.labMappingsEdit.setFont(f)
+        if ward is not None:
+            u.institutionEdit.setText(ward.institution_name)
+            u.wardNameEdit.setText(ward.ward_name)
+            u.wardPhoneEdit.setText(ward.ward_phone)
+            u.protocolEdit.setText(ward.protocol_file)
+            u.idleSpin.setValue(int(ward.idle_lock_minutes))
+            u.unitCombo.setCurrentIndex(1 if ward.temperature_unit == "F" else 0)
+            u.iggSpin.setValue(float(ward.igg_threshold_mg_dl))
+            u.hospitalEdit.setText(ward.ice_hospital)
+            u.cityEdit.setText(ward.ice_city)
+            u.sentenceEdit.setText(ward.ice_sentence)
+            u.labMappingsEdit.setPlainText(ward.lab_mappings_toml)
+        u.sentenceEdit.setPlaceholderText("empty = the standard sentence: Our national bird is the bald eagle")
+        u.cityEdit.setPlaceholderText("the city the ward is in")
+        u.hospitalEdit.setPlaceholderText("the hospital's name as patients say it")
+        shared = ("Shared by every computer on this database and kept in it; every change is in the audit "
+                  "trail with the old and new value.")
+        if ward is None:
+            note = "The ward settings are read from the database once it is open."
+        elif not self.can_edit_ward:
+            who_text = f" ({escape(who)} is signed in)" if who else " (nobody is signed in)"
+            note = f"{shared} <b>Only an admin can change them</b>{who_text}."
+        else:
+            updated = (f" Last change {ward.updated_at[:16].replace('T', ' ')} UTC by {escape(ward.updated_by)}."
+                       if ward.updated_at else "")
+            note = shared + updated
+        for label in (u.wardNoteLabel, u.iceNoteLabel, u.labsNoteLabel):
+            label.setText(note)
+        u.iceNoteLabel.setText(note + " These are the answers the guided ICE expects for the orientation and writing "
+                               "items; a patient's own answers (Edit patient) take precedence.")
+        u.labsNoteLabel.setText(note + " The hospital's lab CSV column mappings (TOML, as resources/lab-mappings.toml), "
+                                "offered in File → Import lab results.")
+        for _tab, name in WARD_FIELDS.values():
+            w = getattr(u, name)
+            if ward is None or not hasattr(w, "setReadOnly"):
+                w.setEnabled(self.can_edit_ward)
+            else:  # read-only, not disabled: the values stay legible and selectable
+                w.setReadOnly(not self.can_edit_ward)
+        u.browseButton.setEnabled(self.can_edit_ward)
         _set_error(u.errorLabel, "")
         u.testResultLabel.setText("")
         u.testButton.clicked.connect(lambda: self._test())
         u.embeddedButton.clicked.connect(lambda: u.dbUrlEdit.setText(""))
         u.browseButton.clicked.connect(self._browse)
         u.protocolEdit.textChanged.connect(self._check_protocol)
+        u.labMappingsEdit.textChanged.connect(self._check_mappings)
         u.buttonBox.accepted.connect(self._save)
         u.buttonBox.rejected.connect(self.reject)
         self._check_protocol()
+        self._check_mappings()
 
     def _test(self) -> None:
         self.ui.testResultLabel.setStyleSheet("")
@@ -155,35 +216,93 @@ class SettingsDialog(QDialog):
         if path:
             self.ui.protocolEdit.setText(path)
 
+    def _status(self, label: QLabel, ok: bool, text: str) -> None:
+        label.setStyleSheet(f"color:{'#1b5e20' if ok else ERROR_FG};")
+        label.setText(("✔ " if ok else "⚠ ") + text)
+
     def _check_protocol(self) -> None:
-        from .session import load_protocol
+        """Load the protocol file as the services will (pure file reading): its label or the error."""
+        from cartox_desktop.services.protocols import ProtocolError, load_protocol_file
 
         path = self.ui.protocolEdit.text().strip()
-        protocol, warning = load_protocol(path)
-        if warning:
-            self.ui.protocolStatusLabel.setStyleSheet(f"color:{ERROR_FG};")
-            self.ui.protocolStatusLabel.setText("⚠ " + warning)
-        else:
-            self.ui.protocolStatusLabel.setStyleSheet("color:#1b5e20;")
-            self.ui.protocolStatusLabel.setText(f"✔ {protocol.label}")
+        try:
+            protocol = load_protocol_file(path)
+        except ProtocolError as exc:
+            self._status(self.ui.protocolStatusLabel, False, f"{exc} — it cannot be saved")
+            return
+        self._status(self.ui.protocolStatusLabel, True, protocol.label + ("" if path else " (bundled)"))
+
+    def _check_mappings(self) -> None:
+        from cartox_desktop.interop.labcsv import MappingInvalid, mappings_from_text
+
+        text = self.ui.labMappingsEdit.toPlainText().strip()
+        if not text:
+            self._status(self.ui.labMappingsStatusLabel, True, "none: the bundled mappings only")
+            return
+        try:
+            names = sorted(mappings_from_text(text, "lab mappings"))
+        except MappingInvalid as exc:
+            more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
+            self._status(self.ui.labMappingsStatusLabel, False, exc.problems[0] + more)
+            return
+        self._status(self.ui.labMappingsStatusLabel, True, f"{len(names)} mapping(s): {', '.join(names)}")
+
+    def ward_values(self) -> dict[str, Any]:
+        u = self.ui
+        return {
+            "institution_name": u.institutionEdit.text().strip(), "ward_name": u.wardNameEdit.text().strip(),
+            "ward_phone": u.wardPhoneEdit.text().strip(), "protocol_file": u.protocolEdit.text().strip(),
+            "idle_lock_minutes": int(u.idleSpin.value()), "temperature_unit": str(u.unitCombo.currentData()),
+            "igg_threshold_mg_dl": float(u.iggSpin.value()), "ice_hospital": u.hospitalEdit.text().strip(),
+            "ice_city": u.cityEdit.text().strip(), "ice_sentence": u.sentenceEdit.text().strip(),
+            "lab_mappings_toml": u.labMappingsEdit.toPlainText(),
+        }
+
+    def ward_changes(self) -> dict[str, Any]:
+        """The ward settings whose value differs from the stored one (only these are sent)."""
+        if self.ward is None or not self.can_edit_ward:
+            return {}
+        out = {}
+        for key, value in self.ward_values().items():
+            old = getattr(self.ward, key)
+            same = old.strip() == value.strip() if isinstance(value, str) else old == value
+            if not same:
+                out[key] = value
+        return out
 
     def _save(self) -> None:
-        u = self.ui
+        self.mark_fields([])
+        _set_error(self.ui.errorLabel, "")
+        self.ui.buttonBox.setEnabled(False)
+        emit(self.save_requested, self.ward_changes())
+
+    def saved(self) -> bool:
+        """Write this computer's settings and close; False (dialog kept open) when they cannot be written."""
         s = self.settings
-        s.db_url = u.dbUrlEdit.text().strip()
-        s.ward = u.wardEdit.text().strip()
-        s.protocol_file = u.protocolEdit.text().strip()
-        s.idle_minutes = int(u.idleSpin.value())
-        s.temperature_unit = str(u.unitCombo.currentData())
-        s.hospital = u.hospitalEdit.text().strip()
-        s.city = u.cityEdit.text().strip()
-        s.sentence = u.sentenceEdit.text().strip()
+        s.db_url = self.ui.dbUrlEdit.text().strip()
+        s.ward = self.ui.wardEdit.text().strip()
         try:
             s.save()
         except OSError as exc:
-            _set_error(u.errorLabel, f"could not save the settings: {exc}")
-            return
+            self.failed(f"could not save this computer's settings: {exc}")
+            return False
         self.accept()
+        return True
+
+    def mark_fields(self, keys: list[str]) -> None:
+        for key, (_tab, name) in WARD_FIELDS.items():
+            getattr(self.ui, name).setStyleSheet(f"border: 2px solid {ERROR_FG};" if key in keys else "")
+
+    def failed(self, message: str, fields: list[str] | None = None) -> None:
+        """Show a refused save: the message (field, value, what is accepted) and the fields marked."""
+        self.ui.buttonBox.setEnabled(True)
+        keys = [f.split(".")[0] for f in fields or [] if f.split(".")[0] in WARD_FIELDS]
+        self.mark_fields(keys)
+        if keys:
+            tab, name = WARD_FIELDS[keys[0]]
+            self.ui.tabs.setCurrentIndex(tab)
+            getattr(self.ui, name).setFocus()
+        _set_error(self.ui.errorLabel, message)
 
 
 class ReasonDialog(QDialog):
@@ -253,6 +372,7 @@ class ReasonDialog(QDialog):
 
 _LAB_EDITS = {"anc_per_ul": "ancEdit", "hemoglobin_g_dl": "hbEdit", "platelets_per_ul": "pltEdit",
               "crp_mg_dl": "crpEdit", "ferritin_ng_ml": "ferritinEdit"}
+_ICE_EDITS = {"city": "iceCityEdit", "hospital": "iceHospitalEdit", "sentence": "iceSentenceEdit"}
 _PATIENT_FIELDS = {"mrn": "mrnEdit", "name": "nameEdit", "date_of_birth": "dobEdit", "age_years": "ageEdit",
                    "weight_kg": "weightEdit", "ward": "wardEdit", "bed": "bedEdit", "product": "productCombo",
                    "infusion_date": "infusionEdit"}
@@ -264,10 +384,14 @@ class PatientDialog(QDialog):
 
     submitted = Signal()
 
-    def __init__(self, parent: QWidget | None, patient: Any = None, ward: str = "") -> None:
+    def __init__(self, parent: QWidget | None, patient: Any = None, ward: str = "",
+                 ward_ice: dict[str, str] | None = None) -> None:
         super().__init__(parent)
         self.ui = Ui_PatientDialog()
         self.ui.setupUi(self)
+        for key, name in _ICE_EDITS.items():  # the ward's answer shows through when left empty
+            theirs = (ward_ice or {}).get(key)
+            getattr(self.ui, name).setPlaceholderText(f"ward: {theirs}" if theirs else "ward's answer (not set)")
         self.patient = patient
         u = self.ui
         u.productCombo.addItem("— not given", "")
@@ -296,6 +420,9 @@ class PatientDialog(QDialog):
             for key, name in _LAB_EDITS.items():
                 v = patient.baseline_labs.get(key)
                 getattr(u, name).setText("" if v is None else fmt(v))
+            own = getattr(patient, "ice_baseline", None) or {}
+            for key, name in _ICE_EDITS.items():
+                getattr(u, name).setText(own.get(key, ""))
         _set_error(u.errorLabel, "")
         u.buttonBox.accepted.connect(self._ok)
         u.buttonBox.rejected.connect(self.reject)
@@ -329,6 +456,8 @@ class PatientDialog(QDialog):
             "product": u.productCombo.currentData() or None,
             "baseline_labs": labs or (self.patient.baseline_labs if self.patient else None) or None,
         }
+        ice = {key: getattr(u, name).text().strip() for key, name in _ICE_EDITS.items()}
+        out["ice_baseline"] = {k: v for k, v in ice.items() if v} or None
         if self.patient is not None:
             out["upper_limits"] = self.patient.upper_limits or None
             out["death"] = self.patient.death
@@ -346,11 +475,12 @@ class PatientDialog(QDialog):
         """Messages from ``ValidationFailed`` (path, message), each also marked at its field."""
         u = self.ui
         lines = []
-        for name in (*_PATIENT_FIELDS.values(), *_LAB_EDITS.values()):
+        for name in (*_PATIENT_FIELDS.values(), *_LAB_EDITS.values(), *_ICE_EDITS.values()):
             getattr(u, name).setStyleSheet("")
         for path, message in errors:
             key = path.split(".")[-1]
-            widget_name = _PATIENT_FIELDS.get(path) or _LAB_EDITS.get(key)
+            widget_name = _PATIENT_FIELDS.get(path) or (
+                _ICE_EDITS.get(key) if path.startswith("ice_baseline.") else _LAB_EDITS.get(key))
             if widget_name:
                 w = getattr(u, widget_name)
                 w.setStyleSheet(f"border: 2px solid {ERROR_FG};")
@@ -622,13 +752,20 @@ class HistoryDialog(QDialog):
                 extra.append(f"signed ({v.signature_meaning})")
             if v.grades_before != v.grades_after and (v.grades_before or v.grades_after):
                 extra.append(f"grades {_grades(v.grades_before)} → {_grades(v.grades_after)}")
+            if getattr(v, "note", None):
+                extra.append(f"note: {v.note}")
+            source = _source_text(getattr(v, "audit_detail", None))
+            if source:
+                extra.append(source)
             self.events.addItem(f"#{v.seq}  {v.ts_local[:16].replace('T', ' ')}  {v.actor}  {v.action}"
                                 + (f" v{v.version}" if v.version is not None else "")
                                 + ("  · " + " · ".join(extra) if extra else ""))
         split.addWidget(self.events)
         self.table = DiffTable()
         titles = [f"#{v.seq} {v.action}\n{v.ts_local[5:16].replace('T', ' ')} {v.actor}" for v in versions]
-        self.table.set_versions(titles, [_record_fields(v.record) for v in versions])
+        self.table.set_versions(titles, [{**_record_fields(v.record),
+                                          **({"· note": v.note} if getattr(v, "note", None) else {})}
+                                         for v in versions])
         split.addWidget(self.table)
         split.setSizes([120, 420])
         lay.addWidget(split, 1)
@@ -636,6 +773,18 @@ class HistoryDialog(QDialog):
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
         self.resize(1100, 640)
+
+
+def _source_text(detail: dict[str, Any] | None) -> str:
+    """Where a version came from, from its ``audit_detail`` (a lab file: name and SHA-256)."""
+    if not detail:
+        return ""
+    if detail.get("file_name"):
+        sha = str(detail.get("sha256") or "")
+        return f"imported from {detail['file_name']}" + (f" (SHA-256 {sha[:16]}…)" if sha else "") + (
+            f", mapping {detail['mapping']}" if detail.get("mapping") else "")
+    shown = {k: v for k, v in detail.items() if k != "ice_adaptations"}
+    return "; ".join(f"{k}: {v}" for k, v in shown.items())
 
 
 def _grades(g: dict[str, Any] | None) -> str:

@@ -151,7 +151,7 @@ class MainWindow(QMainWindow):
         self.ctx.runner.default_failure = self._op_failed
 
         self.idle = InactivityTimer(self)
-        self.idle.set_minutes(ctx.settings.idle_minutes)
+        self.idle.set_minutes(ctx.idle_minutes)
         self.idle.inactivity_detected.connect(self.lock)
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setSingleShot(True)
@@ -175,8 +175,7 @@ class MainWindow(QMainWindow):
         self.audit.export_requested.connect(self.export_audit)
         self._build_menus()
         self._update_actions()
-        if ctx.protocol_warning:
-            self.show_banner(ctx.protocol_warning)
+        ctx.ward_settings_loaded.connect(self._ward_settings_loaded)
 
     # ---- menus ---------------------------------------------------------------------------------
     def _action(self, menu: Any, text: str, slot: Any, shortcut: str | QKeySequence.StandardKey | None = None,
@@ -196,6 +195,8 @@ class MainWindow(QMainWindow):
         self._action(f, "&Print handover sheet…", self.print_handover, "Ctrl+P", "print_handover")
         self._action(f, "Save handover as P&DF…", lambda: self.print_handover(pdf_only=True), None, "pdf_handover")
         f.addSeparator()
+        self._action(f, "&Import lab results (CSV)…", self.import_labs, "Ctrl+Shift+I", "import_labs")
+        f.addSeparator()
         self._action(f, "&Settings…", self.open_settings, "Ctrl+,", "settings")
         f.addSeparator()
         self._action(f, "&Lock now", self.lock, "Ctrl+L", "lock")
@@ -203,6 +204,7 @@ class MainWindow(QMainWindow):
         self._action(f, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
         v = mb.addMenu("&View")
         self._action(v, "Ward &board", self.show_board, "F2", "board")
+        self._action(v, "&Discharged, in follow-up", self.show_follow_up, "F3", "follow_up")
         self._action(v, "&Audit trail", self.show_audit, "F4", "audit")
         self._action(v, "&Refresh", self.refresh_current, "F5", "refresh")
         self._action(v, "&Filter the board", self.focus_filter, "Ctrl+F", "filter")
@@ -248,11 +250,28 @@ class MainWindow(QMainWindow):
             who = f"Locked ({a.display_name})"
         ward = self.ctx.settings.ward or "all wards"
         self.user_label.setText(f"{who} · ward: {ward} · database: {self.ctx.db_label} · "
-                                f"protocol: {self.ctx.protocol.label}")
+                                f"protocol: {self.ctx.protocol_label}")
 
     def show_banner(self, text: str) -> None:
         self.banner.setText("⚠ " + text)
         self.banner.setVisible(bool(text))
+
+    def _ward_settings_loaded(self) -> None:
+        """The ward settings were (re)read: idle lock, protocol banner, status bar."""
+        self.idle.set_minutes(self.ctx.idle_minutes)
+        error = self.ctx.protocol_error
+        self.show_banner(f"{error}. Nothing can be graded or saved until an admin fixes the protocol file in "
+                         "File → Settings → Ward." if error else "")
+        self._status()
+
+    def _protocol_refused(self) -> bool:
+        """True (and says why) when the protocol cannot be used: nothing is graded without it."""
+        if self.ctx.protocol is not None:
+            return False
+        QMessageBox.warning(self, "No usable protocol", (self.ctx.protocol_error or "The protocol is not loaded yet.")
+                            + "\n\nNothing is graded without the protocol: ask an admin to fix it in "
+                            "File → Settings → Ward.")
+        return True
 
     def _op_failed(self, exc: BaseException, label: str) -> None:
         QMessageBox.warning(self, "CARTOX Desktop", f"{label}: {_error_text(exc)}")
@@ -329,7 +348,8 @@ class MainWindow(QMainWindow):
             self._drop_assessment()
         self.ctx.set_actor(actor)
         self.locked = False
-        self.idle.set_minutes(self.ctx.settings.idle_minutes)
+        self.ctx.reload_ward_settings().run()  # changed on another computer meanwhile?
+        self.idle.set_minutes(self.ctx.idle_minutes)
         self.idle.activate()
         self._status()
         self._update_actions()
@@ -475,6 +495,8 @@ class MainWindow(QMainWindow):
                 and self.assessment_mode.get("record") is record):
             self.stack.setCurrentWidget(self.assessment)
             return
+        if self._protocol_refused():
+            return
         if self.assessment is not None:
             self.save_draft()
             self._drop_assessment()
@@ -483,8 +505,8 @@ class MainWindow(QMainWindow):
         from .assessment.form import AssessmentPage, FormContext
 
         ctx = FormContext(p.name, p.mrn, p.age_years, p.weight_kg, p.infusion_date, self._base_case_for_form(),
-                          self.ctx.protocol, patient_id=pid, temperature_unit=self.ctx.settings.temperature_unit,
-                          ice_baseline=self.ctx.settings.ice_baseline())
+                          self.ctx.protocol, patient_id=pid, temperature_unit=self.ctx.temperature_unit,
+                          ice_baseline=self.ctx.ice_baseline(p))
         page = AssessmentPage(ctx)
         title = QLabel()
         title.setTextFormat(Qt.TextFormat.RichText)
@@ -586,13 +608,19 @@ class MainWindow(QMainWindow):
         pid = self.assessment_mode["patient_id"]
         if signature is None and dlg.need_signature:
             signature = s.Signature(dlg.password.text(), "amended" if rec else "recorded")
+        # How the ICE/CAPD was done (interpreter, pointing ...) is stored with this version's event.
+        note = page.form.adaptations_text() or None
+        adapted = page.form.adaptation_keys()
+        detail = {"ice_adaptations": adapted} if adapted else None
         if rec is None:
-            op = self.ctx.call_as_user("add_assessment", pid, draft, signature=signature, label="saving")
+            op = self.ctx.call_as_user("add_assessment", pid, draft, signature=signature, note=note,
+                                       audit_detail=detail, label="saving")
         else:
             expected = self.assessment_mode.get("expected_version") or rec.version
             op = self.ctx.call_as_user("amend_record", "assessment", rec.id, {**draft, "id": rec.case_id},
                                        expected_version=expected, reason=dlg.reason.toPlainText().strip(),
-                                       signature=signature, label="saving the amendment")
+                                       signature=signature, note=note, audit_detail=detail,
+                                       label="saving the amendment")
         op.success(lambda result: self._assessment_saved(dlg, result)).failure(
             lambda exc: self._assessment_failed(dlg, exc, draft)).run()
 
@@ -739,7 +767,7 @@ class MainWindow(QMainWindow):
         self.ctx.call("record_history", kind, record_id, label="loading the history").success(shown).run()
 
     def intervention_dialog(self, record: Any = None) -> None:
-        if self.timeline is None or self.ctx.actor is None or self.locked:
+        if self.timeline is None or self.ctx.actor is None or self.locked or self._protocol_refused():
             return
         tl = self.timeline
         dlg = _dialogs().InterventionDialog(self, tl.patient, case_from_timeline(tl), self.ctx.protocol, record)
@@ -799,11 +827,34 @@ class MainWindow(QMainWindow):
         self.dialog = dlg
         dlg.open()
 
+    def import_labs(self, path: str = "") -> None:
+        """The lab CSV import dialog: preview (nothing stored), then the whole file or nothing."""
+        if self.ctx.actor is None or self.locked or self._protocol_refused():
+            return
+        from .labimport import LabImportDialog
+
+        dlg = LabImportDialog(self, self.ctx, path)
+
+        def imported(result: Any) -> None:
+            self.dialog = None
+            events = ", ".join(f"#{s}" for s in result.import_event_seqs) or "-"
+            skipped = f"; {result.skipped_duplicates} already stored" if result.skipped_duplicates else ""
+            self.statusBar().showMessage(
+                f"Imported {result.values} lab value(s) for {result.patients} patient(s) from {result.file_name}"
+                f"{skipped} (audit events {events}).", 12000)
+            if self.timeline is not None:
+                self.open_patient(self.timeline.patient.id)
+            self.refresh_board()
+
+        dlg.imported.connect(imported)
+        self.dialog = dlg
+        dlg.open()
+
     # ---- patients ----------------------------------------------------------------------------------
     def add_patient(self) -> None:
         if self.ctx.actor is None or self.locked:
             return
-        dlg = _dialogs().PatientDialog(self, None, self.ctx.settings.ward)
+        dlg = _dialogs().PatientDialog(self, None, self.ctx.settings.ward, self.ctx.ice_baseline())
         s = self.ctx.services
 
         def failed(exc: BaseException) -> None:
@@ -827,7 +878,7 @@ class MainWindow(QMainWindow):
         if self.timeline is None or self.ctx.actor is None or self.locked:
             return
         p = self.timeline.patient
-        dlg = _dialogs().PatientDialog(self, p, self.ctx.settings.ward)
+        dlg = _dialogs().PatientDialog(self, p, self.ctx.settings.ward, self.ctx.ice_baseline())
         s, store, actor = self.ctx.services, self.ctx.store, self.ctx.actor
 
         def submit() -> None:
@@ -870,15 +921,25 @@ class MainWindow(QMainWindow):
                             need_signature=False, done=done)
 
     # ---- audit -------------------------------------------------------------------------------
+    def show_follow_up(self) -> None:
+        from .followup_view import show_follow_up
+
+        show_follow_up(self)
+
     def show_audit(self) -> None:
         if self.ctx.actor is None or self.locked:
             return
         self.stack.setCurrentWidget(self.audit)
+        self.ctx.call("list_users", label="loading the users").success(
+            lambda users: self.audit.set_users([u.username for u in users])).run()
         self.refresh_audit()
 
     def refresh_audit(self) -> None:
-        pid = self.audit.patient_id()
-        self.ctx.call("events", patient_id=pid, label="loading the audit trail").success(self.audit.set_events).run()
+        """Load the events matching the audit page's filters (applied in SQL by the services)."""
+        from .audit_view import AUDIT_LIMIT
+
+        self.ctx.call("events", **self.audit.filters(), newest_first=True, limit=AUDIT_LIMIT,
+                      label="loading the audit trail").success(self.audit.set_events).run()
 
     def export_audit(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export the audit trail", str(Path.home() / "cartox-audit.csv"),
@@ -905,8 +966,8 @@ class MainWindow(QMainWindow):
         tmp.write_bytes(data)
         tmp.replace(path)
         start, end = self.audit.date_range()
-        inputs = {"patient_id": self.audit.patient_id(), "user": self.audit.user.text().strip() or None,
-                  "action": self.audit.action.text().strip() or None,
+        inputs = {"patient_id": self.audit.patient_id(), "user": self.audit.user.currentData(),
+                  "action": self.audit.action.currentData(),
                   "from": start.isoformat() if start else None, "to": end.isoformat() if end else None,
                   "rows": len(rows)}
         mrn = self.audit.mrns.get(self.audit.patient_id() or -1)
@@ -928,9 +989,14 @@ class MainWindow(QMainWindow):
 
     # ---- settings ----------------------------------------------------------------------------
     def open_settings(self) -> None:
-        old = (self.ctx.settings.db_url, self.ctx.settings.ward, self.ctx.settings.protocol_file)
-        dlg = _dialogs().SettingsDialog(self if self.dialog is None or not self.dialog.isVisible() else self.dialog,
-                             self.ctx.settings)
+        """This computer's settings and the ward settings (database, audited; admins change them)."""
+        ctx = self.ctx
+        old = (ctx.settings.db_url, ctx.settings.ward)
+        can_edit = ctx.role == "admin" and not self.locked
+        parent = self if self.dialog is None or not self.dialog.isVisible() else self.dialog
+        dlg = _dialogs().SettingsDialog(parent, ctx.settings, ctx.ward_settings, can_edit_ward=can_edit,
+                                        who=f"{ctx.actor.display_name}, {ctx.role}" if ctx.actor else "")
+        s = ctx.services
 
         def test(url: str) -> None:
             def run() -> Any:
@@ -938,30 +1004,49 @@ class MainWindow(QMainWindow):
 
                 return test_connection(url or None)
 
-            self.ctx.op(run, "testing the connection").success(lambda m: dlg.test_result(True, m)).failure(
+            ctx.op(run, "testing the connection").success(lambda m: dlg.test_result(True, m)).failure(
                 lambda exc: dlg.test_result(False, _error_text(exc))).run()
 
-        def saved() -> None:
-            s = self.ctx.settings
-            self.idle.set_minutes(s.idle_minutes)
-            if s.protocol_file != old[2]:
-                self.ctx.reload_protocol()
-                self.show_banner(self.ctx.protocol_warning or "")
-            if s.db_url != old[0]:
+        def applied() -> None:
+            if not dlg.saved():
+                return
+            local = ctx.settings
+            if local.db_url != old[0]:
                 self.save_draft()
                 self._drop_assessment()
-                self.ctx.set_actor(None)
+                ctx.set_actor(None)
                 self.timeline = None
                 self.stack.setCurrentWidget(self.loading)
                 self.loading.label.setText("Opening the database…")
                 self.start()
-            elif s.ward != old[1] and self.ctx.actor is not None:
+            elif local.ward != old[1] and ctx.actor is not None:
                 self.show_board()
             self._status()
             self._update_actions()
 
+        def save(changes: dict[str, Any]) -> None:
+            if not changes:
+                applied()
+                return
+            store, actor = ctx.store, ctx.actor
+
+            def run() -> Any:
+                return s.update_settings(store, actor, **changes), s.protocol_status()
+
+            def failed(exc: BaseException) -> None:
+                fields = [i.path for i in exc.errors] if isinstance(exc, s.ValidationFailed) else []
+                dlg.failed(_error_text(exc), fields)
+
+            def done(result: Any) -> None:
+                ctx.set_ward_settings(*result)
+                n = len(changes)
+                self.statusBar().showMessage(f"{n} ward setting{'s' if n != 1 else ''} saved (audited).", 8000)
+                applied()
+
+            ctx.op(run, "saving the ward settings").success(done).failure(failed).run()
+
         dlg.test_requested.connect(test)
-        dlg.accepted.connect(saved)
+        dlg.save_requested.connect(save)
         self.settings_dialog = dlg
         dlg.open()
 
@@ -973,7 +1058,7 @@ class MainWindow(QMainWindow):
 
         QMessageBox.about(self, "About CARTOX Desktop",
                           f"<b>CARTOX Desktop {__version__}</b><br>{escape(RULES_VERSION)}<br>"
-                          f"{escape(self.ctx.protocol.label)}<br>{escape(QT_VERSION_TEXT)}<br><br>{escape(NOTICE)}")
+                          f"{escape(self.ctx.protocol_label)}<br>{escape(QT_VERSION_TEXT)}<br><br>{escape(NOTICE)}")
 
     # ---- closing -------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)

@@ -18,11 +18,12 @@ from typing import Any
 from .qt import QFileDialog, QMessageBox, Qt, print_support
 
 
-def _settings(win: Any) -> Any:
+def _settings(win: Any, store: Any) -> Any:
+    """The document header: institution and ward name from the ward settings in the database,
+    the ward this computer's board shows (call on the worker thread)."""
     from cartox_desktop.reports.assemble import ReportSettings
 
-    s = win.ctx.settings
-    return ReportSettings.from_env(ward=s.ward or None, institution=s.hospital or None)
+    return ReportSettings.from_store(store, ward=win.ctx.settings.ward or None)
 
 
 def _build(win: Any, what: str) -> Any:
@@ -33,7 +34,7 @@ def _build(win: Any, what: str) -> Any:
     def run() -> Any:
         from cartox_desktop.reports import assemble
 
-        settings = _settings(win)
+        settings = _settings(win, store)
         if what == "handover":
             return assemble.print_handover(store, actor, settings=settings)
         return assemble.print_patient_report(store, actor, mrn, settings=settings)

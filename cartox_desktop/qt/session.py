@@ -1,8 +1,12 @@
-"""The signed-in session: the open store, the acting user, the protocol, and operation helpers.
+"""The signed-in session: the open store, the acting user, the ward settings and protocol, and
+operation helpers.
 
 Widgets never import the services (or SQLAlchemy) at module level: ``AppContext.services`` is
 imported on the worker thread after the first window is shown (engineering notes §2.4), and
-every call into it goes through ``AppContext.op`` so it runs off the UI thread.
+every call into it goes through ``AppContext.op`` so it runs off the UI thread. The database is
+opened by ``services.open_store`` (the desktop never imports ``cartox_desktop.storage``), which
+also activates the protocol of the ward settings; the ward settings (idle lock, temperature
+unit, ICE answers ...) are read from the database with ``services.get_settings``.
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ import contextlib
 import importlib
 import socket
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 from cartox_desktop.clinical import Protocol
@@ -22,6 +25,7 @@ from .qt import QObject, Signal, emit
 from .settings import Settings
 
 T = TypeVar("T")
+DEFAULT_IDLE_MINUTES = 10
 
 
 def load_services() -> Any:
@@ -29,50 +33,19 @@ def load_services() -> Any:
     return importlib.import_module("cartox_desktop.services")
 
 
-def open_store(url: str | None, *, migrate: bool = True) -> Any:
-    """Open (create or migrate) the database. The services have no opener of their own, so this
-    is the one place the desktop touches ``cartox_desktop.storage`` (its ``open_store``, as the
-    command line does; never a model or SQL). ``migrate=False`` only tests a connection."""
-    from cartox_desktop.storage import open_store as storage_open
-
-    if not migrate:
-        return storage_open(url or None, migrate=False)
-    return storage_open(url or None, startup_backup=True)
-
-
 def test_connection(url: str | None) -> str:
-    """Connect to ``url`` without creating or migrating anything; raises when unreachable.
-    (No service offers this yet: it opens a connection on the store's engine, runs no SQL.)"""
-    store = open_store(url, migrate=False)
-    try:
-        with store.engine.connect():
-            pass
-        try:
-            n = load_services().count_users(store)
-        except Exception:  # noqa: BLE001 - reachable but without CARTOX tables yet
-            return f"connected to {store.display_url}: an empty database (it is set up at the next sign-in)"
-        return f"connected to {store.display_url}: a CARTOX database with {n} user(s)"
-    finally:
-        store.close()
-
-
-def load_protocol(path: str) -> tuple[Protocol, str | None]:
-    """The protocol file from the settings, or the bundled one with a warning when it is broken."""
-    from cartox_desktop.resources import default_protocol
-    from cartox_desktop.resources import load_protocol as load_file
-
-    if not path:
-        return default_protocol(), None
-    try:
-        return load_file(Path(path)), None
-    except Exception as exc:  # noqa: BLE001 - any problem: fall back and say why
-        return default_protocol(), f"protocol file {path!r} not used ({exc}); using the bundled protocol"
+    """What ``url`` holds ("connected to …: a CARTOX database with N user(s)"); raises the
+    services' ``ConnectionFailed`` (one line: the URL and why) when it cannot be reached.
+    Creates, migrates and writes nothing. Call on the worker thread."""
+    return str(load_services().connection_summary(url or None))
 
 
 class AppContext(QObject):
     store_changed = Signal()
     user_changed = Signal()
     data_changed = Signal(object)  # patient id (or None for many)
+
+    ward_settings_loaded = Signal()
 
     def __init__(self, settings: Settings, runner: Runner | None = None, drafts: DraftStore | None = None,
                  parent: QObject | None = None) -> None:
@@ -83,8 +56,45 @@ class AppContext(QObject):
         self.services: Any = None
         self.store: Any = None
         self.actor: Any = None
-        self.protocol, self.protocol_warning = load_protocol(settings.protocol_file)
+        self.ward_settings: Any = None  # services.Settings of the open database (None until opened)
+        self.protocol: Protocol | None = None  # None until opened, or when the protocol file is broken
+        self.protocol_error: str | None = None
+        self.protocol_label = "not loaded yet"
         self.workstation = socket.gethostname()
+
+    # ---- ward settings (from the database) ---------------------------------------------------------
+    @property
+    def idle_minutes(self) -> int:
+        return int(self.ward_settings.idle_lock_minutes) if self.ward_settings is not None else DEFAULT_IDLE_MINUTES
+
+    @property
+    def temperature_unit(self) -> str:
+        return str(self.ward_settings.temperature_unit) if self.ward_settings is not None else "C"
+
+    def ice_baseline(self, patient: Any = None) -> dict[str, str]:
+        """The ICE answers to expect: the patient's own (``PatientView.ice_baseline``), else the ward's."""
+        ward = dict(self.ward_settings.ice_baseline) if self.ward_settings is not None else {}
+        own = getattr(patient, "ice_baseline", None) or {}
+        return {**ward, **{k: v for k, v in own.items() if v}}
+
+    def set_ward_settings(self, ward: Any, status: Any) -> None:
+        """Take the ward settings and the protocol status read on the worker."""
+        self.ward_settings = ward
+        self.protocol = status.protocol
+        self.protocol_error = status.error
+        self.protocol_label = status.label if status.protocol is not None else "⚠ protocol file not usable"
+        emit(self.ward_settings_loaded)
+
+    def reload_ward_settings(self) -> Op[Any]:
+        """Re-read the ward settings and re-load their protocol file (another computer may have
+        changed them, or the file itself may have changed since the start)."""
+        services, store = self.services, self.store
+
+        def run() -> Any:
+            status = services.activate_protocol(store)
+            return services.get_settings(store), status
+
+        return self.op(run, "reading the ward settings").success(lambda r: self.set_ward_settings(*r))
 
     # ---- operations --------------------------------------------------------------------------
     def op(self, fn: Callable[[], T], label: str = "") -> Op[T]:
@@ -114,14 +124,19 @@ class AppContext(QObject):
 
         def run() -> Any:
             services = load_services()
-            store = open_store(target)
-            return services, store
+            store = services.open_store(target or None, startup_backup=True)
+            try:
+                return services, store, services.get_settings(store), services.protocol_status()
+            except BaseException:
+                store.close()
+                raise
 
         def done(result: Any) -> None:
             old = self.store
-            self.services, self.store = result
+            self.services, self.store, ward, status = result
             if old is not None and old is not self.store:
                 self.runner._pool.submit(old.close)
+            self.set_ward_settings(ward, status)
             emit(self.store_changed)
 
         return self.op(run, "opening the database").success(done)
@@ -156,9 +171,6 @@ class AppContext(QObject):
             with contextlib.suppress(OSError):
                 self.settings.save()
         emit(self.user_changed)
-
-    def reload_protocol(self) -> None:
-        self.protocol, self.protocol_warning = load_protocol(self.settings.protocol_file)
 
     def shutdown(self) -> None:
         self.runner.wait_idle(5)

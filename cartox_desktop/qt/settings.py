@@ -1,8 +1,10 @@
 """This computer's settings for the desktop app: a small JSON file in the user config folder.
 
-Kept per workstation (not in the database): which database to open, the ward shown on the
-board, the protocol file, the idle-lock minutes, the temperature unit for entry, and the ward's
-ICE expected answers. ``CARTOX_CONFIG_DIR`` overrides the folder (tests, kiosks).
+Only what belongs to the workstation: which database to open, which ward its board shows, and
+who signed in last. Everything the ward shares (institution and ward names, protocol file,
+idle-lock minutes, temperature unit, ICE answers, IgG threshold, lab mappings) is in the
+database, read and changed through ``services.get_settings`` / ``update_settings`` (audited).
+``CARTOX_CONFIG_DIR`` overrides the folder (tests, kiosks).
 """
 
 from __future__ import annotations
@@ -28,33 +30,22 @@ def config_dir() -> Path:
 @dataclass
 class Settings:
     db_url: str = ""  # empty: $CARTOX_DB_URL, else the embedded SQLite file
-    ward: str = ""  # empty: every ward
-    protocol_file: str = ""  # empty: the bundled resources/protocol.toml
-    idle_minutes: int = 10
-    temperature_unit: str = "C"
-    hospital: str = ""
-    city: str = ""
-    sentence: str = ""
+    ward: str = ""  # the ward this computer's board shows; empty: every ward
     last_user: str = ""
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
+        """The saved settings (keys of older versions, now ward settings in the database, are ignored)."""
         path = path or config_dir() / "settings.json"
         try:
             raw: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return cls()
         known = {f.name for f in fields(cls)}
-        s = cls(**{k: v for k, v in raw.items() if k in known})
-        s.idle_minutes = max(1, min(240, int(s.idle_minutes or 10)))
-        s.temperature_unit = "F" if s.temperature_unit == "F" else "C"
-        return s
+        return cls(**{k: str(v) for k, v in raw.items() if k in known and v is not None})
 
     def save(self, path: Path | None = None) -> None:
         path = path or config_dir() / "settings.json"
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(asdict(self), indent=1, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, path)
-
-    def ice_baseline(self) -> dict[str, str]:
-        return {"hospital": self.hospital, "city": self.city, "sentence": self.sentence}

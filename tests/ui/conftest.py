@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -177,7 +177,18 @@ def make_app(qtbot: Any, ward: Ward) -> Iterator[Callable[..., App]]:
     made: list[App] = []
 
     def make(**settings: Any) -> App:
-        s = Settings(db_url=ward.url, **settings)
+        """An app on the ward copy; keyword arguments are this computer's settings (``ward``) or
+        ward settings kept in the database (``temperature_unit``, ``ice_city`` ...), saved first
+        through the services by the ward's admin."""
+        local_keys = {f.name for f in fields(Settings)}
+        shared = {k: v for k, v in settings.items() if k not in local_keys}
+        if shared:
+            store = ward.store()
+            try:
+                services.update_settings(store, services.login(store, ADMIN, PASSWORD), **shared)
+            finally:
+                store.close()
+        s = Settings(db_url=ward.url, **{k: v for k, v in settings.items() if k in local_keys})
         ctx = AppContext(s)
         win = MainWindow(ctx)
         qtbot.addWidget(win)

@@ -423,6 +423,9 @@ class AssessmentForm(QWidget):
             out["labs"] = labs
         return out, errors
 
+    def adaptation_keys(self) -> list[str]:
+        return [k for k, cb in self.adaptations.items() if cb.isChecked()]
+
     def adaptations_text(self) -> str:
         parts = [cb.text() for cb in self.adaptations.values() if cb.isChecked()]
         if self.adaptation_note.text().strip():
@@ -448,8 +451,7 @@ class AssessmentForm(QWidget):
             rows.append(("CAPD not possible", "yes"))
         adapt = self.adaptations_text()
         if adapt:
-            # the case format has no field for them and the record store no note yet: say so plainly
-            rows.append(("Adaptations (NOT stored: no field for them in the record store yet)", adapt))
+            rows.append(("Adaptations (stored as this version's note)", adapt))
         return rows
 
     # ---- errors --------------------------------------------------------------------------------

@@ -191,6 +191,46 @@ class Ui_PatientDialog(object):
 
         self.mainLayout.addLayout(self.columns)
 
+        self.iceBox = QGroupBox(PatientDialog)
+        self.iceBox.setObjectName(u"iceBox")
+        self.iceForm = QFormLayout(self.iceBox)
+        self.iceForm.setObjectName(u"iceForm")
+        self.iceCityEditLabel = QLabel(self.iceBox)
+        self.iceCityEditLabel.setObjectName(u"iceCityEditLabel")
+
+        self.iceForm.setWidget(0, QFormLayout.ItemRole.LabelRole, self.iceCityEditLabel)
+
+        self.iceCityEdit = QLineEdit(self.iceBox)
+        self.iceCityEdit.setObjectName(u"iceCityEdit")
+        self.iceCityEdit.setMaxLength(200)
+
+        self.iceForm.setWidget(0, QFormLayout.ItemRole.FieldRole, self.iceCityEdit)
+
+        self.iceHospitalEditLabel = QLabel(self.iceBox)
+        self.iceHospitalEditLabel.setObjectName(u"iceHospitalEditLabel")
+
+        self.iceForm.setWidget(1, QFormLayout.ItemRole.LabelRole, self.iceHospitalEditLabel)
+
+        self.iceHospitalEdit = QLineEdit(self.iceBox)
+        self.iceHospitalEdit.setObjectName(u"iceHospitalEdit")
+        self.iceHospitalEdit.setMaxLength(200)
+
+        self.iceForm.setWidget(1, QFormLayout.ItemRole.FieldRole, self.iceHospitalEdit)
+
+        self.iceSentenceEditLabel = QLabel(self.iceBox)
+        self.iceSentenceEditLabel.setObjectName(u"iceSentenceEditLabel")
+
+        self.iceForm.setWidget(2, QFormLayout.ItemRole.LabelRole, self.iceSentenceEditLabel)
+
+        self.iceSentenceEdit = QLineEdit(self.iceBox)
+        self.iceSentenceEdit.setObjectName(u"iceSentenceEdit")
+        self.iceSentenceEdit.setMaxLength(200)
+
+        self.iceForm.setWidget(2, QFormLayout.ItemRole.FieldRole, self.iceSentenceEdit)
+
+
+        self.mainLayout.addWidget(self.iceBox)
+
         self.errorLabel = QLabel(PatientDialog)
         self.errorLabel.setObjectName(u"errorLabel")
         self.errorLabel.setStyleSheet(u"color: #b00020; font-weight: bold;")
@@ -223,6 +263,9 @@ class Ui_PatientDialog(object):
         self.pltEditLabel.setBuddy(self.pltEdit)
         self.crpEditLabel.setBuddy(self.crpEdit)
         self.ferritinEditLabel.setBuddy(self.ferritinEdit)
+        self.iceCityEditLabel.setBuddy(self.iceCityEdit)
+        self.iceHospitalEditLabel.setBuddy(self.iceHospitalEdit)
+        self.iceSentenceEditLabel.setBuddy(self.iceSentenceEdit)
 #endif // QT_CONFIG(shortcut)
         QWidget.setTabOrder(self.mrnEdit, self.nameEdit)
         QWidget.setTabOrder(self.nameEdit, self.dobEdit)
@@ -237,7 +280,10 @@ class Ui_PatientDialog(object):
         QWidget.setTabOrder(self.hbEdit, self.pltEdit)
         QWidget.setTabOrder(self.pltEdit, self.crpEdit)
         QWidget.setTabOrder(self.crpEdit, self.ferritinEdit)
-        QWidget.setTabOrder(self.ferritinEdit, self.buttonBox)
+        QWidget.setTabOrder(self.ferritinEdit, self.iceCityEdit)
+        QWidget.setTabOrder(self.iceCityEdit, self.iceHospitalEdit)
+        QWidget.setTabOrder(self.iceHospitalEdit, self.iceSentenceEdit)
+        QWidget.setTabOrder(self.iceSentenceEdit, self.buttonBox)
 
         self.retranslateUi(PatientDialog)
     # setupUi
@@ -305,6 +351,19 @@ class Ui_PatientDialog(object):
         self.ferritinEditLabel.setText(QCoreApplication.translate("PatientDialog", u"Ferritin (ng/mL)", None))
 #if QT_CONFIG(accessibility)
         self.ferritinEdit.setAccessibleName(QCoreApplication.translate("PatientDialog", u"Ferritin (ng/mL)", None))
+#endif // QT_CONFIG(accessibility)
+        self.iceBox.setTitle(QCoreApplication.translate("PatientDialog", u"ICE answers of this patient (empty = the ward's answers from the settings)", None))
+        self.iceCityEditLabel.setText(QCoreApplication.translate("PatientDialog", u"Cit&y", None))
+#if QT_CONFIG(accessibility)
+        self.iceCityEdit.setAccessibleName(QCoreApplication.translate("PatientDialog", u"City (this patient's ICE answer)", None))
+#endif // QT_CONFIG(accessibility)
+        self.iceHospitalEditLabel.setText(QCoreApplication.translate("PatientDialog", u"Hospi&tal", None))
+#if QT_CONFIG(accessibility)
+        self.iceHospitalEdit.setAccessibleName(QCoreApplication.translate("PatientDialog", u"Hospital (this patient's ICE answer)", None))
+#endif // QT_CONFIG(accessibility)
+        self.iceSentenceEditLabel.setText(QCoreApplication.translate("PatientDialog", u"&Sentence", None))
+#if QT_CONFIG(accessibility)
+        self.iceSentenceEdit.setAccessibleName(QCoreApplication.translate("PatientDialog", u"Writing sentence for this patient", None))
 #endif // QT_CONFIG(accessibility)
     # retranslateUi
 
