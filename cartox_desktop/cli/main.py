@@ -26,6 +26,7 @@ VERBS: list[tuple[str, str, str]] = [
     ("export", "cartox_desktop.cli.cmd_export", "exports: export fhir MRN --out FILE.json | export registry --out FILE.csv [--since DATE]"),
     ("handover", "cartox_desktop.cli.cmd_handover", "the ward handover PDF of every active patient: handover --out FILE.pdf [--at TIME]"),
     ("report", "cartox_desktop.cli.cmd_report", "one patient's toxicity summary PDF: report MRN --out FILE.pdf"),
+    ("discharge", "cartox_desktop.cli.cmd_discharge", "the patient and caregiver discharge sheet PDF: discharge MRN --out FILE.pdf"),
     ("gui", "cartox_desktop.cli.cmd_gui", "start the desktop app (the same as cartox-desktop)"),
 ]
 
@@ -74,6 +75,10 @@ def _wanted_verb(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if getattr(sys, "frozen", False):  # bundle: a spawned audit-verify worker runs here and exits
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     if argv is not None:
         sys.argv = [sys.argv[0], *argv]
     parser = build_parser()

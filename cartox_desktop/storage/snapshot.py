@@ -80,6 +80,7 @@ SNAPSHOT_FIELDS: dict[str, list[tuple[str, str, str]]] = {
     "assessment": sorted([("case_id", "case_id", "str"), *_COMMON_RECORD, *_GRADE]),
     "lab": sorted(_COMMON_RECORD),
     "intervention": sorted([("given_by", "given_by", "str"), *_COMMON_RECORD]),
+    "late_effect": sorted([("kind", "kind", "str"), *_COMMON_RECORD]),  # revision 0004
 }
 # Columns of the assessment snapshot that live in ``assessment_grade`` (alias g), not ``assessment``.
 GRADE_KEYS = frozenset(key for key, _, _ in _GRADE)
@@ -87,7 +88,7 @@ GRADE_KEYS = frozenset(key for key, _, _ in _GRADE)
 PRIVATE_KEYS = frozenset({"password_hash"})
 
 TABLES = {"user": "app_user", "patient": "patient", "assessment": "assessment", "lab": "lab_result",
-          "intervention": "intervention"}
+          "intervention": "intervention", "late_effect": "late_effect"}
 
 
 def _encode(kind: str, value: Any) -> str:
