@@ -18,7 +18,11 @@ def register(sub: Any, verb: str, help_text: str) -> None:
     p = sub.add_parser(verb, help=help_text, description=help_text)
     actions = p.add_subparsers(dest="audit_action", metavar="ACTION")
     actions.required = True
-    actions.add_parser("verify", help="check the hash chain and that every record matches its latest audited version")
+    verify = actions.add_parser(
+        "verify", help="check the hash chain and that every record matches its latest audited version")
+    verify.add_argument("--anchor", action="append", default=[], metavar="SEQ:HASH",
+                        help="a chain head kept outside the database (printed on every PDF as '#SEQ HASH'); "
+                             "it must still be in the trail, unchanged. Repeatable")
     export = actions.add_parser("export", help="the audit trail as CSV (logged as an export)")
     export.add_argument("--out", required=True, help="CSV file to write")
     export.add_argument("--mrn", help="only this patient's events")
@@ -34,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     store = open_cli_store(args)
     try:
         if args.audit_action == "verify":
-            return _verify(store)
+            return _verify(store, _anchors(args.anchor))
         if args.audit_action == "regrade":
             return _regrade(store)
         return _export(args, store)
@@ -50,10 +54,25 @@ def run(args: argparse.Namespace) -> int:
         store.close()
 
 
-def _verify(store: Any) -> int:
+def _anchors(values: list[str]) -> list[tuple[int, str]]:
+    import re
+
+    from .main import UsageError
+
+    anchors = []
+    for value in values:
+        match = re.fullmatch(r"\s*#?(\d+)\s*[: ]\s*([0-9a-fA-F]{64})\s*", value)
+        if match is None:
+            raise UsageError(f"--anchor {value!r}: expected SEQ:HASH, the event number and its 64 hex digits "
+                             "as printed on a PDF (e.g. 1042:3f9a...)")
+        anchors.append((int(match.group(1)), match.group(2).lower()))
+    return anchors
+
+
+def _verify(store: Any, anchors: list[tuple[int, str]] | None = None) -> int:
     from cartox_desktop.services import verify
 
-    report = verify(store)
+    report = verify(store, anchors=anchors or ())
     if report.ok:
         head = f"; chain head #{report.head.seq} {report.head.hash}" if report.head else ""
         print(f"verified {report.events} events and {report.records} records in {report.seconds:.2f} s{head}")

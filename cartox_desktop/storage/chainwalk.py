@@ -4,14 +4,23 @@ Kept free of SQLAlchemy so that worker processes start in a few hundred millisec
 million events, verification is split over the CPU cores by sequence and id ranges. Each
 worker opens its own read snapshot; every range is self-consistent (events are immutable and a
 record is compared with the latest event visible in the same snapshot).
+
+On SQLite the cost is per value crossing the driver, not the hashing (profiled: SHA-256 is a
+sixth of the time). So SQLite builds each event's whole canonical JSON (and each record's whole
+snapshot) with json_object(), one value per row, and Python checks a batch at a time with
+C-level operations only; a batch that fails any check is handed to the row-by-row code, which
+finds and words the first problem. The batch paths can therefore only say "intact" where the
+row-by-row code would. PostgreSQL keeps the row-by-row code.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import methodcaller
 from typing import Any
 
 from .canonical import encode_basestring as _enc
@@ -19,6 +28,7 @@ from .snapshot import GRADE_KEYS, ROW_SNAPSHOT, SNAPSHOT_FIELDS, TABLES, select_
 
 # ("sqlite", file path) or ("postgresql", libpq conninfo)
 Source = tuple[str, str]
+MMAP_SIZE = 1 << 31  # SQLite caps it at its compile-time maximum (2 GB on Debian's build)
 EVENT_COLUMNS = ("seq, ts_utc, ts_local, actor, action, entity, entity_id, patient_id, record_hash, detail, "
                  "prev_hash, hash")
 
@@ -53,6 +63,9 @@ class Reader:
             self.conn = connection
         elif self.kind == "sqlite":
             self.conn = sqlite3.connect(source[1], isolation_level=None, timeout=30)
+            # Read through a memory map: no read() system call and page copy for each page
+            # (measured: about a tenth less CPU on a large trail). This connection only reads.
+            self.conn.execute(f"PRAGMA mmap_size={MMAP_SIZE}")
         else:
             import psycopg
 
@@ -115,8 +128,74 @@ def _describe(reader: Reader, seq: int) -> str:
 
 def walk_chain(reader: Reader, lo: int, hi: int, expected_prev: str | None = None) -> ChainPart:
     if reader.kind == "sqlite":
-        return _walk_chain_sqlite(reader, lo, hi, expected_prev)
+        return _walk_chain_sqlite_batches(reader, lo, hi, expected_prev)
     return _walk_chain_python(reader, lo, hi, expected_prev)
+
+
+# The whole canonical JSON of an event, built by SQLite: json_object() escapes exactly as
+# json_quote() (and so as Python's json; tests/storage check it) and writes NULL as null and
+# integers as digits; the two objects are opened up around the stored ``detail`` text, which is
+# already canonical. One value per event crosses the driver instead of eleven.
+_SQLITE_MESSAGE = (
+    """(rtrim(json_object('action', action, 'actor', actor), '}') || ',"detail":') || detail || """
+    """(',' || ltrim(json_object('entity', entity, 'entity_id', entity_id, 'patient_id', patient_id, """
+    """'prev_hash', prev_hash, 'record_hash', record_hash, 'seq', seq, 'ts_local', ts_local, """
+    """'ts_utc', ts_utc), '{'))"""
+)
+_BATCH = 2000
+_DIGEST = methodcaller("digest")
+_HASH_LENGTHS = {64}
+
+
+def _same_hashes(computed: Iterator[Any], stored: tuple[Any, ...]) -> bool:
+    """Every computed SHA-256 equals the stored hex text at the same place: one join and one
+    comparison for the whole batch (every stored value 64 characters long, so none can shift)."""
+    return set(map(len, stored)) == _HASH_LENGTHS and b"".join(map(_DIGEST, computed)).hex() == "".join(stored)
+
+
+def _walk_chain_sqlite_batches(reader: Reader, lo: int, hi: int, expected_prev: str | None) -> ChainPart:
+    """Events ``lo..hi`` checked a batch at a time with C-level operations only: numbers
+    contiguous, every link, every hash. A batch that fails any check, and everything after it,
+    is handed to the row-by-row walk below, which finds and describes the first problem; so this
+    can only say "intact" where the row-by-row walk would."""
+    sha = hashlib.sha256
+    expected_seq = lo
+    prev = expected_prev
+    count = 0
+    first_seq: int | None = None
+    first_prev: str | None = None
+    cursor = reader.conn.execute(
+        f"SELECT seq, prev_hash, hash, CAST({_SQLITE_MESSAGE} AS BLOB) FROM audit_event "
+        f"WHERE seq BETWEEN {int(lo)} AND {int(hi)} ORDER BY seq")
+    try:
+        while rows := cursor.fetchmany(_BATCH):
+            seqs, prevs, hashes, messages = zip(*rows, strict=True)
+            n = len(rows)
+            # seq is the primary key, so the rows are distinct and ordered: first and last suffice
+            if (seqs[0] != expected_seq or seqs[-1] != expected_seq + n - 1
+                    or (prev is not None and prevs[0] != prev) or prevs[1:] != hashes[:-1]
+                    or None in messages or not _same_hashes(map(sha, messages), hashes)):
+                break
+            if first_seq is None:
+                first_seq, first_prev = seqs[0], prevs[0]
+            count += n
+            expected_seq += n
+            prev = hashes[-1]
+    finally:
+        cursor.close()
+    if expected_seq > hi:
+        last_ts = None
+        if count:
+            last_ts = next(iter(reader.rows(f"SELECT ts_utc FROM audit_event WHERE seq = {hi}")))[0]
+        return ChainPart(lo, hi, count, first_seq, first_prev, hi, prev, last_ts, None)
+    rest = _walk_chain_sqlite(reader, expected_seq, hi, prev)
+    if first_seq is None:
+        first_seq, first_prev = rest.first_seq, rest.first_prev
+    last_ts = rest.last_ts
+    if last_ts is None and count and rest.problem is None:
+        last_ts = next(iter(reader.rows(f"SELECT ts_utc FROM audit_event WHERE seq = {expected_seq - 1}")))[0]
+    return ChainPart(lo, hi, count + rest.count, first_seq, first_prev, rest.last_seq, rest.last_hash or prev,
+                     last_ts, rest.problem)
 
 
 def _walk_chain_sqlite(reader: Reader, lo: int, hi: int, expected_prev: str | None) -> ChainPart:
@@ -228,6 +307,93 @@ def _sqlite_record_sql(entity: str, lo: int, hi: int) -> str | None:
 
 def check_records(reader: Reader, entity: str, lo: int, hi: int) -> RecordPart:
     """Compare records ``lo..hi`` of ``entity`` with the ``record_hash`` of their latest event."""
+    if reader.kind == "sqlite" and entity in _SQLITE_SNAPSHOT_PATTERNS:
+        return _check_records_sqlite_batches(reader, entity, lo, hi)
+    return _check_records_rows(reader, entity, lo, hi)
+
+
+# The record snapshots SQLite can build whole with json_object() (exact, see _SQLITE_MESSAGE):
+# tables whose snapshot holds only text, integer and boolean columns around one JSON column. A
+# snapshot leaves NULL columns out, so the SQL has one json_object() per usual pattern of NULLs
+# (as saved, amended, voided); a record that fits none of them goes to the row-by-row code.
+_NULLABLE_PATTERNS = (("updated_at", "updated_by", "void_reason"), ("void_reason",), ())  # commonest first
+
+
+def _snapshot_patterns() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for entity, fields in SNAPSHOT_FIELDS.items():
+        kinds = [kind for _, _, kind in fields]
+        if entity == "user" or any(k not in ("str", "int", "bool", "json") for k in kinds) or kinds.count("json") != 1:
+            continue
+        split = kinds.index("json")
+        cases = []
+        for nulls in _NULLABLE_PATTERNS:
+            if any(key not in {k for k, _, _ in fields} for key in nulls):
+                continue
+            conditions: list[str] = []
+            head: list[str] = []
+            tail: list[str] = []
+            for n, (key, column, kind) in enumerate(fields):
+                col = f"{'g' if key in GRADE_KEYS else 'r'}.{column}"
+                if key in nulls:
+                    conditions.append(f"{col} IS NULL")
+                    continue
+                conditions.append(f"{col} IN (0, 1)" if kind == "bool" else f"{col} IS NOT NULL")
+                if n == split:
+                    continue
+                value = f"json(CASE WHEN {col} THEN 'true' ELSE 'false' END)" if kind == "bool" else col
+                (head if n < split else tail).append(f"'{key}', {value}")
+            json_key = fields[split][0]
+            message = (f"(rtrim(json_object({', '.join(head)}), '}}') || ',\"{json_key}\":')" if head
+                       else f"'{{\"{json_key}\":'")
+            message += f" || r.{fields[split][1]}"
+            message += f" || (',' || ltrim(json_object({', '.join(tail)}), '{{'))" if tail else " || '}'"
+            cases.append(f"WHEN {' AND '.join(conditions)} THEN {message}")
+        out[entity] = f"CASE {' '.join(cases)} END"
+    return out
+
+
+_SQLITE_SNAPSHOT_PATTERNS = _snapshot_patterns()
+
+
+def _check_records_sqlite_batches(reader: Reader, entity: str, lo: int, hi: int) -> RecordPart:
+    """Records ``lo..hi``, driven by the index of each record's latest event; snapshots built and
+    hashed a batch at a time. Any record that is not confirmed this way (no usual NULL pattern,
+    hash differs, no event at all) is checked again, with its neighbours, by the row-by-row code,
+    which reports it; so this can only say "matches" where the row-by-row code would."""
+    table = TABLES[entity]
+    join = " LEFT JOIN assessment_grade g ON g.assessment_id = r.id" if entity == "assessment" else ""
+    sql = (f"SELECT r.id, e.record_hash, CAST({_SQLITE_SNAPSHOT_PATTERNS[entity]} AS BLOB) FROM "
+           f"(SELECT entity_id, MAX(seq) AS seq FROM audit_event WHERE entity = '{entity}' "
+           f"AND entity_id BETWEEN {int(lo)} AND {int(hi)} GROUP BY entity_id) m "
+           f"CROSS JOIN {table} r ON r.id = m.entity_id{join} CROSS JOIN audit_event e ON e.seq = m.seq")
+    sha = hashlib.sha256
+    confirmed = 0
+    doubtful: list[int] = []
+    cursor = reader.conn.execute(sql)
+    try:
+        while rows := cursor.fetchmany(_BATCH):
+            ids, recorded, snapshots = zip(*rows, strict=True)
+            if None not in snapshots and None not in recorded and _same_hashes(map(sha, snapshots), recorded):
+                confirmed += len(rows)
+            else:
+                computed = tuple(None if s is None else sha(s).hexdigest() for s in snapshots)
+                doubtful += [i for i, c, r in zip(ids, computed, recorded, strict=True) if c is None or c != r]
+                confirmed += sum(1 for c, r in zip(computed, recorded, strict=True) if c is not None and c == r)
+    finally:
+        cursor.close()
+    stored = next(iter(reader.rows(f"SELECT count(*) FROM {table} WHERE id BETWEEN {int(lo)} AND {int(hi)}")))[0]
+    if stored == confirmed:
+        return RecordPart(entity, confirmed, [])
+    # Records without any event are not in the join; doubtful ones need their message: the
+    # row-by-row code over the smallest range holding all of them says what is wrong.
+    if doubtful and stored == confirmed + len(doubtful):
+        part = _check_records_rows(reader, entity, min(doubtful), max(doubtful))
+        return RecordPart(entity, stored, part.problems)
+    return _check_records_rows(reader, entity, lo, hi)
+
+
+def _check_records_rows(reader: Reader, entity: str, lo: int, hi: int) -> RecordPart:
     fast = _sqlite_record_sql(entity, lo, hi) if reader.kind == "sqlite" else None
     if fast is not None:
         return _check_spliced(reader, entity, fast)
@@ -273,11 +439,16 @@ def missing_records(reader: Reader, entity: str) -> list[tuple[int | None, str]]
 
 
 def run_task(source: Source, task: tuple[Any, ...]) -> ChainPart | RecordPart:
-    """Entry point of a worker process: ("chain", lo, hi) or ("records", entity, lo, hi)."""
+    """Entry point of a worker process: ("chain", lo, hi), ("records", entity, lo, hi) or
+    ("missing", entity) (records named by events but absent: ``missing_records``)."""
     reader = Reader(source)
+    gc.disable()  # millions of short-lived tuples and no cycles: the collector only costs time here
     try:
         if task[0] == "chain":
             return walk_chain(reader, task[1], task[2], None)
+        if task[0] == "missing":
+            return RecordPart(task[1], 0, missing_records(reader, task[1]))
         return check_records(reader, task[1], task[2], task[3])
     finally:
+        gc.enable()
         reader.close()

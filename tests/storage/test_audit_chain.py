@@ -246,3 +246,101 @@ def test_verify_on_sqlite_uses_the_same_snapshot_as_the_app(store: Store, ward: 
             assert fast.checked > 0 and fast.problems == []
     finally:
         reader.close()
+
+
+@pytest.mark.parametrize("tamper", [
+    ["UPDATE audit_event SET actor = 'mallory' WHERE seq = 5"],
+    ["DELETE FROM audit_event WHERE seq = 4"],
+    ["UPDATE audit_event SET seq = -1 WHERE seq = 6", "UPDATE audit_event SET seq = 6 WHERE seq = 7",
+     "UPDATE audit_event SET seq = 7 WHERE seq = -1"],
+    ["UPDATE audit_event SET prev_hash = 'f' || substr(prev_hash, 2) WHERE seq = 8"],
+    ["UPDATE audit_event SET detail = detail || ' ' WHERE seq = 3"],
+], ids=["edited", "deleted", "reordered", "relinked", "detail-whitespace"])
+def test_batched_walk_reports_what_the_row_walk_reports(store: Store, ward: dict[str, Any], tamper: list[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """verify walks SQLite in batches and hands a failing batch to the row-by-row walk: with
+    batches of two events, tampering in a later batch must give the same report."""
+    from cartox_desktop.storage import chainwalk
+
+    if store.dialect != "sqlite":
+        pytest.skip("the batched walk is the SQLite path")
+    raw_exec(store, _drop(store, "audit_event_no_update", "audit_event"),
+             _drop(store, "audit_event_no_delete", "audit_event"), *tamper)
+    reader = chainwalk.Reader(("sqlite", str(store.sqlite_path)))
+    try:
+        last = next(iter(reader.rows("SELECT MAX(seq) FROM audit_event")))[0]
+        rows = chainwalk._walk_chain_sqlite(reader, 1, last, None)
+        monkeypatch.setattr(chainwalk, "_BATCH", 2)
+        batched = chainwalk._walk_chain_sqlite_batches(reader, 1, last, None)
+    finally:
+        reader.close()
+    assert rows.problem is not None and batched == rows
+
+
+def test_anchor_outside_the_database_catches_deleted_newest_events(store: Store, ward: dict[str, Any]) -> None:
+    """Deleting the newest events leaves a chain that still links; the printed head does not."""
+    head = chain_head(store)
+    assert head is not None
+    assert verify(store, anchors=[(head.seq, head.hash)]).ok
+    raw_exec(store, _drop(store, "audit_event_no_delete", "audit_event"),
+             f"DELETE FROM audit_event WHERE seq = {head.seq}", *_restore(store, "audit_event", append_only=True))
+    report = verify(store, anchors=[(head.seq, head.hash)], check_records=False)
+    assert not report.ok and f"event #{head.seq}" in report.problems[0].message
+    assert "newest events were deleted" in report.problems[0].message
+    assert not verify(store, anchors=[(head.seq - 1, "0" * 64)], check_records=False).ok
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE assessment SET updated_at = '2026-03-09T00:00:00Z' WHERE id = {id}",  # NULL -> value
+    "UPDATE assessment SET updated_by = 'mallory', updated_at = '2026-03-09T00:00:00Z' WHERE id = {id}",
+    "UPDATE assessment SET void_reason = 'x' WHERE id = {id}",
+    "UPDATE assessment SET voided = NOT voided WHERE id = {id}",
+    "UPDATE assessment SET case_id = case_id || ' ' WHERE id = {id}",
+    "UPDATE assessment SET content = content || ' ' WHERE id = {id}",  # whitespace only
+])
+def test_record_changes_are_reported_by_the_fast_record_check(store: Store, ward: dict[str, Any],
+                                                             statement: str) -> None:
+    """verify builds SQLite snapshots with json_object() per NULL pattern: a change of pattern,
+    a flag or a single space must still be reported with the record's latest event."""
+    raw_exec(store, statement.format(id=ward["first"].id))
+    report = verify(store)
+    assert not report.ok
+    assert f"assessment {ward['first'].id} no longer matches its latest audited version" in report.problems[0].message
+
+
+def test_amended_and_voided_records_verify(store: Store, ward: dict[str, Any], nurse: Actor, physician: Actor,
+                                           patient: Any) -> None:
+    """The usual NULL patterns (as saved, amended, voided) all verify on the fast record check."""
+    from cartox_desktop.services import amend_record, void_record
+
+    lab = add_lab(store, nurse, patient.id, {"date": "2026-03-06", "anc_per_ul": 400}).record
+    amend_record(store, nurse, "lab", lab.id, {"date": "2026-03-06", "anc_per_ul": 450}, expected_version=1,
+                 reason="typo", signature=Signature(PASSWORD, "amended"))
+    void_record(store, physician, "assessment", ward["first"].id, expected_version=1, reason="wrong patient",
+                signature=Signature(PASSWORD, "amended"))
+    report = verify(store)
+    assert report.ok, report.problems
+    raw_exec(store, f"UPDATE lab_result SET updated_by = 'mallory' WHERE id = {lab.id}")
+    report = verify(store)
+    assert not report.ok and f"lab {lab.id} no longer matches" in report.problems[0].message
+
+
+def test_parallel_verify_reports_deleted_records(store: Store, ward: dict[str, Any]) -> None:
+    """Records named by events but deleted are looked for in the worker pool too."""
+    raw_exec(store, _drop(store, "lab_result_no_delete", "lab_result"), "DELETE FROM lab_result",
+             *_restore(store, "lab_result", append_only=False))
+    sequential, parallel = verify(store, workers=1), verify(store, workers=2)
+    assert not parallel.ok and "missing from the database" in parallel.problems[0].message
+    assert parallel.problems == sequential.problems
+
+
+def test_cli_verify_checks_an_anchor(store: Store, ward: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    head = chain_head(store)
+    assert head is not None
+    assert cli_main(["--db", store.url, "audit", "verify", "--anchor", f"{head.seq}:{head.hash}"]) == 0
+    raw_exec(store, _drop(store, "audit_event_no_delete", "audit_event"),
+             f"DELETE FROM audit_event WHERE seq = {head.seq}", *_restore(store, "audit_event", append_only=True))
+    capsys.readouterr()
+    assert cli_main(["--db", store.url, "audit", "verify", "--anchor", f"#{head.seq} {head.hash}"]) == 1
+    assert "newest events were deleted" in capsys.readouterr().err
+    assert cli_main(["--db", store.url, "audit", "verify", "--anchor", "12:xyz"]) == 2
