@@ -10,9 +10,8 @@ run:  ## start the desktop app on the embedded SQLite database
 test:  ## lint, types, import contracts and the whole pytest suite (same as .ci/run)
 	bash scripts/run-tests.sh
 
-bundle:  ## PyInstaller onedir build from build.spec into dist/
-	BUNDLE=1 bash scripts/bootstrap.sh
-	$(VENV)/pyinstaller --clean --noconfirm build.spec
+bundle:  ## PyInstaller onedir build from build.spec into dist/cartox/; prints size and first-window time
+	bash scripts/build-bundle.sh
 
 bench:  ## run every benchmarks/*.py
 	bash scripts/bootstrap.sh

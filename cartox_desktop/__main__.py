@@ -11,6 +11,10 @@ from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if getattr(sys, "frozen", False):  # bundle: a spawned audit-verify worker runs here and exits
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     from cartox_desktop.qt.app import run
 
     return run(argv)

@@ -2,10 +2,10 @@
 # Installs what CARTOX Desktop needs on Debian 12 and keeps .venv current. Idempotent and fast
 # when nothing changed (no apt, no pip). One output line per step.
 #
-#   bash scripts/bootstrap.sh            # system packages + .venv with the [test] extras
-#   BUNDLE=1 bash scripts/bootstrap.sh   # also the [bundle] extras (PyInstaller)
+#   bash scripts/bootstrap.sh            # system packages + .venv with the [test,bundle] extras
 #
-# Environment: BUNDLE=1 (add PyInstaller), CARTOX_SKIP_APT=1 (never touch system packages).
+# The [bundle] extra (PyInstaller) is always installed: the test suite builds the bundle.
+# Environment: CARTOX_SKIP_APT=1 (never touch system packages). BUNDLE=1 is accepted and changes nothing.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -69,7 +69,7 @@ if [[ -z "$PY" ]]; then
 elif ! venv_ok && ! venv_works "$PY"; then
     PKGS+=(python3-venv)
 fi
-if [[ "${BUNDLE:-0}" == 1 && -n "$PY" ]]; then
+if [[ -n "$PY" ]]; then
     # PyInstaller needs the shared libpython; Debian's own python ships it separately (notes 2.1 c).
     pyver="$("$PY" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')"
     if [[ "$(readlink -f "$PY")" == /usr/bin/* ]]; then PKGS+=("libpython$pyver"); fi
@@ -121,8 +121,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 # Python packages: skip pip while the install-relevant part of pyproject.toml ([build-system],
 # [project], [tool.setuptools]; not the lint/test settings), the Python and the extras are unchanged.
-extras="test"
-[[ "${BUNDLE:-0}" == 1 ]] && extras="test,bundle"
+extras="test,bundle"
 want_hash="$("$VENV/bin/python" - <<'PY' | sha256sum | cut -d' ' -f1
 import json, sys, tomllib
 with open("pyproject.toml", "rb") as f:

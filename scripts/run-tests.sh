@@ -3,7 +3,7 @@
 # then pytest against the embedded SQLite database and a throwaway PostgreSQL server.
 # Stops at the first failure. Arguments are passed to pytest, e.g.
 #   bash scripts/run-tests.sh -x -k crs
-# BUNDLE=1 also installs PyInstaller so that the tests marked "bundle" can build the app.
+# The tests marked "bundle" build the PyInstaller bundle and run it (skip them with -m "not bundle").
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
