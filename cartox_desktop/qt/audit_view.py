@@ -122,6 +122,7 @@ class AuditModel(QAbstractTableModel):
 class AuditPage(QWidget):
     refresh_requested = Signal()
     export_requested = Signal()
+    report_requested = Signal()
     back = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -160,6 +161,10 @@ class AuditPage(QWidget):
         self.export_button = QPushButton("&Export CSV…")
         self.export_button.clicked.connect(self.export_requested)
         top.addWidget(self.export_button)
+        self.report_button = QPushButton("Audit &report PDF…")
+        self.report_button.setToolTip("The events of the chosen patient and dates, with the chain verified now")
+        self.report_button.clicked.connect(self.report_requested)
+        top.addWidget(self.report_button)
         lay.addLayout(top)
         self.model = AuditModel(self)
         self.table = QTableView()

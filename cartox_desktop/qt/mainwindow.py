@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
         self.audit.back.connect(self.show_board)
         self.audit.refresh_requested.connect(self.refresh_audit)
         self.audit.export_requested.connect(self.export_audit)
+        self.audit.report_requested.connect(lambda: self.print_audit_report(pdf_only=True))
         self._build_menus()
         self._update_actions()
         ctx.ward_settings_loaded.connect(self._ward_settings_loaded)
@@ -986,6 +987,11 @@ class MainWindow(QMainWindow):
         from . import printing
 
         printing.print_patient_report(self, pdf_only=pdf_only)
+
+    def print_audit_report(self, pdf_only: bool = False) -> None:
+        from . import printing
+
+        printing.print_audit_report(self, pdf_only=pdf_only)
 
     # ---- settings ----------------------------------------------------------------------------
     def open_settings(self) -> None:

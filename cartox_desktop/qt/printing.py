@@ -1,5 +1,5 @@
 """Printing through the reports package (``cartox_desktop.reports.assemble``): the handover
-sheet and the patient report, as a saved PDF or through the system print dialog.
+sheet, the patient report and the audit report, as a saved PDF or through the system print dialog.
 
 The PDF is built (and archived as a ``print`` audit event) on the worker thread only after the
 user has chosen where it goes. ReportLab is imported there, on first print (start-up stays fast).
@@ -30,6 +30,7 @@ def _build(win: Any, what: str) -> Any:
     """A function for the worker that builds + archives the document; returns PrintedDocument."""
     store, actor = win.ctx.store, win.ctx.actor
     mrn = win.timeline.patient.mrn if (what == "patient" and win.timeline is not None) else None
+    audit_scope = audit_report_scope(win) if what == "audit" else {}
 
     def run() -> Any:
         from cartox_desktop.reports import assemble
@@ -37,9 +38,25 @@ def _build(win: Any, what: str) -> Any:
         settings = _settings(win, store)
         if what == "handover":
             return assemble.print_handover(store, actor, settings=settings)
+        if what == "audit":
+            return assemble.print_audit_report(store, actor, settings=settings, **audit_scope)
         return assemble.print_patient_report(store, actor, mrn, settings=settings)
 
     return run
+
+
+def audit_report_scope(win: Any) -> dict[str, Any]:
+    """The audit view's patient and date filters as the audit report's scope (a day's end is
+    included: 'to 2026-03-05' means up to 23:59:59 that day)."""
+    from datetime import datetime, time
+
+    view = win.audit
+    start, end = view.date_range()
+    return {
+        "mrn": view.mrns.get(view.patient_id() or -1),
+        "since": datetime.combine(start, time.min) if start else None,
+        "until": datetime.combine(end, time.max).replace(microsecond=0) if end else None,
+    }
 
 
 def send_to_printer(pdf: bytes, printer_name: str, copies: int = 1) -> str:
@@ -112,6 +129,14 @@ def save_pdf(win: Any, what: str, path: Path) -> None:
 
 def print_handover(win: Any, pdf_only: bool = False) -> None:
     _deliver(win, "handover sheet", "cartox-handover.pdf", "handover", pdf_only)
+
+
+def print_audit_report(win: Any, pdf_only: bool = False) -> None:
+    """The audit events of the patient and dates chosen in the audit view, with the chain
+    verified at the time of printing."""
+    scope = audit_report_scope(win)
+    name = f"cartox-audit-{scope['mrn']}.pdf" if scope["mrn"] else "cartox-audit.pdf"
+    _deliver(win, "audit report", name, "audit", pdf_only)
 
 
 def print_patient_report(win: Any, pdf_only: bool = False) -> None:

@@ -319,3 +319,30 @@ def test_lab_results_refused_at_the_field_then_saved(app: App) -> None:
     app.wait(lambda: not dlg.isVisible())
     app.idle()
     assert [r.content["crp_mg_dl"] for r in app.ward.patient(ADULT_MRN).labs] == [12]
+
+
+def test_audit_report_pdf_for_the_patient_chosen_in_the_audit_view(app: App, tmp_path: Path) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from cartox_desktop.qt import printing
+
+    win = app.win
+    win.show_audit()
+    pid = app.patient_id(ADULT_MRN)
+    app.wait(lambda: win.audit.patient.findData(pid) >= 0)
+    win.audit.patient.setCurrentIndex(win.audit.patient.findData(pid))
+    app.wait(lambda: win.audit.all_events and all(e.patient_id == pid for e in win.audit.all_events))
+    assert printing.audit_report_scope(win)["mrn"] == ADULT_MRN
+    out = tmp_path / "audit.pdf"
+    printing.save_pdf(win, "audit", out)
+    app.wait(lambda: out.exists() and out.stat().st_size > 1000, timeout=30_000)
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(out.read_bytes())).pages)
+    assert ADULT_MRN in text and "supports and does not replace clinical judgement" in text
+    store = app.ward.store()
+    try:
+        last = services.events(store)[-1]
+    finally:
+        store.close()
+    assert last.action == "print" and last.detail["kind"] == "audit_report"
