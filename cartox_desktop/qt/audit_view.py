@@ -136,6 +136,8 @@ class AuditPage(QWidget):
         title = QLabel("<b style='font-size:13pt'>Audit trail</b> (append-only, hash-chained)")
         top.addWidget(title)
         top.addStretch(1)
+        lay.addLayout(top)
+        filters = QHBoxLayout()  # a row of its own, so the page fits 1366 px at 125 % font scale
         self.patient = QComboBox()
         self.patient.setAccessibleName("Filter by patient")
         self.patient.addItem("All patients", None)
@@ -157,7 +159,8 @@ class AuditPage(QWidget):
         self.date_to.setDisplayFormat("yyyy-MM-dd")
         for w in (QLabel("Patient"), self.patient, self.user, self.action, self.use_from, self.date_from,
                   self.use_to, self.date_to):
-            top.addWidget(w)
+            filters.addWidget(w)
+        filters.addStretch(1)
         self.export_button = QPushButton("&Export CSV…")
         self.export_button.clicked.connect(self.export_requested)
         top.addWidget(self.export_button)
@@ -165,7 +168,7 @@ class AuditPage(QWidget):
         self.report_button.setToolTip("The events of the chosen patient and dates, with the chain verified now")
         self.report_button.clicked.connect(self.report_requested)
         top.addWidget(self.report_button)
-        lay.addLayout(top)
+        lay.addLayout(filters)
         self.model = AuditModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)

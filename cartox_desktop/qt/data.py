@@ -1,7 +1,7 @@
 """Plain data for the screens, built from the services' read models (no Qt, no SQL).
 
-* ``case_from_timeline``: the patient's stored, non-voided records as a case-format case (the
-  live grading panel adds the draft to it).
+* ``case_from_timeline`` (from the services): the patient's stored, non-voided records as a
+  case-format case (the live grading panel adds the draft to it).
 * ``BoardRow`` / ``board_row_from_ward``: one line of the ward board, from ``services.ward_board``
   (the stored course summary; the clock applied there). ``board_row`` builds the same line from
   a whole timeline (benchmarks and tests compare the two).
@@ -14,34 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-STEROIDS = ("dexamethasone", "methylprednisolone", "hydrocortisone")
+from cartox_desktop.clinical.model import STEROIDS
+from cartox_desktop.services import case_from_timeline
 
+__all__ = ["case_from_timeline"]  # re-exported for the views
 
-def _num(value: float | None) -> float | int | None:
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else float(value)
-
-
-def case_from_timeline(tl: Any) -> dict[str, Any]:
-    """The case-format case of a ``services.Timeline`` (voided records left out)."""
-    p = tl.patient
-    person: dict[str, Any] = {"age_years": _num(p.age_years)}
-    if p.weight_kg is not None:
-        person["weight_kg"] = _num(p.weight_kg)
-    case: dict[str, Any] = {"patient": person, "infusion_date": p.infusion_date.isoformat()}
-    if p.product:
-        case["product"] = p.product
-    if p.baseline_labs:
-        case["baseline_labs"] = dict(p.baseline_labs)
-    if p.upper_limits:
-        case["upper_limits"] = dict(p.upper_limits)
-    if p.death:
-        case["death"] = dict(p.death)
-    case["assessments"] = [dict(r.content) for r in tl.assessments if not r.voided]
-    case["labs"] = [dict(r.content) for r in tl.labs if not r.voided]
-    case["interventions"] = [dict(r.content) for r in tl.interventions if not r.voided]
-    return case
 
 
 def ice_of(record: Any) -> tuple[str, int | None] | None:

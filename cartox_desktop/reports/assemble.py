@@ -247,7 +247,7 @@ def _intervention(r: Any) -> Intervention:
 
 def _case_until(timeline: Any, as_of: datetime | None) -> dict[str, Any]:
     """The stored case (voided records left out), cut at ``as_of`` when given."""
-    from cartox_desktop.services.interop import case_from_timeline
+    from cartox_desktop.services import case_from_timeline
 
     case = case_from_timeline(timeline)
     if as_of is not None:

@@ -79,9 +79,10 @@ from .records import (
 )
 from .regrade import regrade_all
 from .settings import activate_protocol, effective_ice_baseline, get_settings, update_settings
-from .timeline import get_record, patient_timeline, record_history
+from .timeline import case_from_timeline, get_record, patient_timeline, record_history
 
 __all__ = [
+    "case_from_timeline",
     "AccountLocked", "Actor", "AuditEventView", "AuthenticationFailed", "CaseRecorded", "ChainHead",
     "ConflictError", "ConnectionFailed", "CourseView", "ExportResult", "FieldIssue", "GradeChange",
     "GradeDifference", "GradeSet", "LabsImported", "NotFound", "PatientInput", "PatientView", "PermissionDenied",

@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from cartox_desktop.clinical import CaseInvalid, grade_case, parse_case
+from cartox_desktop.clinical import CaseInvalid, parse_case
 from cartox_desktop.interop.fhir import FHIR_VERSION, PatientIdentity, build_bundle
 from cartox_desktop.interop.labcsv import (
     LabImportPreview,
@@ -48,7 +48,7 @@ from .exports import record_export
 from .followup import late_effects, registry_follow_up
 from .labs import import_labs
 from .patients import find_patients, get_patient
-from .timeline import patient_timeline
+from .timeline import case_from_timeline, patient_timeline
 
 REGISTRY_PATIENT_LIMIT = 1_000_000
 ENV_LAB_MAPPINGS = "CARTOX_LAB_MAPPINGS"
@@ -124,31 +124,6 @@ def save_lab_mapping(mapping: LabMapping, path: Path | None = None) -> Path:
 # A patient's case, as stored
 # --------------------------------------------------------------------------------------------
 
-def _num(value: float) -> float | int:
-    return int(value) if float(value).is_integer() else float(value)
-
-
-def case_from_timeline(timeline: Timeline) -> dict[str, Any]:
-    """The case-format case of a stored patient (voided records left out)."""
-    p = timeline.patient
-    person: dict[str, Any] = {"age_years": _num(p.age_years)}
-    if p.weight_kg is not None:
-        person["weight_kg"] = _num(p.weight_kg)
-    case: dict[str, Any] = {"patient": person, "infusion_date": p.infusion_date.isoformat()}
-    if p.product:
-        case["product"] = p.product
-    if p.baseline_labs:
-        case["baseline_labs"] = dict(p.baseline_labs)
-    if p.upper_limits:
-        case["upper_limits"] = dict(p.upper_limits)
-    if p.death is not None:
-        case["death"] = dict(p.death)
-    case["assessments"] = [dict(r.content) for r in timeline.assessments if not r.voided]
-    case["labs"] = [dict(r.content) for r in timeline.labs if not r.voided]
-    case["interventions"] = [dict(r.content) for r in timeline.interventions if not r.voided]
-    return case
-
-
 def grades_from_timeline(timeline: Timeline, case: dict[str, Any]) -> dict[str, Any]:
     """The stored grades (what the ward saw); graded afresh only when any is missing."""
     active = [r for r in timeline.assessments if not r.voided]
@@ -159,9 +134,9 @@ def grades_from_timeline(timeline: Timeline, case: dict[str, Any]) -> dict[str, 
             assessments.append({**r.grades.result, "id": r.content.get("id", r.case_id)})
         return {"assessments": assessments, "course": timeline.course.result,
                 "rules_version": timeline.course.rules_version}
-    from cartox_desktop.resources import default_protocol
+    from .grading import grade
 
-    return grade_case(parse_case(case), default_protocol()).to_json()
+    return grade(parse_case(case))  # with the ward's active protocol, as every save grades
 
 
 def patient_case(store: Store, mrn: str) -> tuple[PatientView, dict[str, Any], dict[str, Any]]:

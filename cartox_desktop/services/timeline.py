@@ -105,3 +105,28 @@ def record_history(store: Store, entity: str, record_id: int) -> list[RecordVers
     if not out:
         raise NotFound(f"{entity} id {record_id} has no history (unknown record)")
     return out
+
+
+def _num(value: float) -> float | int:  # 80.0 kg is written 80, as the case format shows
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def case_from_timeline(timeline: Timeline) -> dict[str, Any]:
+    """The case-format case of a stored patient (voided records left out)."""
+    p = timeline.patient
+    person: dict[str, Any] = {"age_years": _num(p.age_years)}
+    if p.weight_kg is not None:
+        person["weight_kg"] = _num(p.weight_kg)
+    case: dict[str, Any] = {"patient": person, "infusion_date": p.infusion_date.isoformat()}
+    if p.product:
+        case["product"] = p.product
+    if p.baseline_labs:
+        case["baseline_labs"] = dict(p.baseline_labs)
+    if p.upper_limits:
+        case["upper_limits"] = dict(p.upper_limits)
+    if p.death is not None:
+        case["death"] = dict(p.death)
+    case["assessments"] = [dict(r.content) for r in timeline.assessments if not r.voided]
+    case["labs"] = [dict(r.content) for r in timeline.labs if not r.voided]
+    case["interventions"] = [dict(r.content) for r in timeline.interventions if not r.voided]
+    return case
