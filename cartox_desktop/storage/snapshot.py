@@ -64,6 +64,7 @@ SNAPSHOT_FIELDS: dict[str, list[tuple[str, str, str]]] = {
         ("date_of_birth", "date_of_birth", "date"),
         ("death", "death", "json"),
         ("discharged_at", "discharged_at", "str"),
+        ("ice_baseline", "ice_baseline", "json"),
         ("id", "id", "int"),
         ("infusion_date", "infusion_date", "date"),
         ("mrn", "mrn", "str"),

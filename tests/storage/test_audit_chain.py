@@ -125,6 +125,15 @@ def test_clinical_value_changed_behind_the_app_is_reported(store: Store, ward: d
     assert problem.seq is not None
 
 
+def test_ice_answers_changed_behind_the_app_are_reported(store: Store, ward: dict[str, Any]) -> None:
+    """The patient's ICE baseline answers are part of the audited patient record."""
+    pid = ward["first"].patient_id
+    raw_exec(store, "UPDATE patient SET ice_baseline = '{\"city\":\"Elsewhere\"}' " f"WHERE id = {pid}")
+    report = verify(store)
+    assert not report.ok
+    assert f"patient {pid} no longer matches its latest audited version" in report.problems[0].message
+
+
 def test_stored_grade_changed_behind_the_app_is_reported(store: Store, ward: dict[str, Any]) -> None:
     raw_exec(store, "UPDATE assessment_grade SET crs_astct = 1 WHERE crs_astct = 3")
     report = verify(store)
@@ -199,7 +208,7 @@ def test_spliced_event_json_is_canonical_json(seq: int, actor: str, action: str,
 def test_spliced_snapshot_is_canonical_json(name: str, ward: str | None, age: float, version: int) -> None:
     row = {"age_years": age, "baseline_labs": canonical_json({"anc_per_ul": 1800}), "bed": None,
            "created_at": "2026-03-01T08:00:00Z", "created_by": "nurse", "date_of_birth": None, "death": None,
-           "discharged_at": None, "id": 7, "infusion_date": "2026-03-01", "mrn": "M-1", "name": name,
+           "discharged_at": None, "ice_baseline": None, "id": 7, "infusion_date": "2026-03-01", "mrn": "M-1", "name": name,
            "product": "axi-cel", "status": "active", "updated_at": None, "updated_by": None,
            "upper_limits": None, "version": version, "ward": ward, "weight_kg": 80.0}
     values = [row[column] for _, column, _ in SNAPSHOT_FIELDS["patient"]]
