@@ -75,7 +75,7 @@ def combine(domains: list[Domain]) -> tuple[int, bool, list[str], list[str]]:
     return grade, not unassessed, unassessed, driven
 
 
-GRADE_WORDS = {0: "none", 1: "mild", 2: "moderate", 3: "severe", 4: "life-threatening", 5: "death"}
+GRADE_WORDS = {0: "none", 1: "mild", 2: "moderate", 3: "severe", 4: "life-threatening", 5: "fatal"}
 
 
 def grade_words(grade: int | None) -> str:

@@ -18,17 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+# Grade words and the steroid list come from the clinical core (one vocabulary for screen and paper).
+from cartox_desktop.clinical.model import STEROIDS as STEROIDS
+from cartox_desktop.clinical.results import GRADE_WORDS as GRADE_WORDS
+
 # --------------------------------------------------------------------------------------------------
 # vocabulary
-
-GRADE_WORDS: dict[int, str] = {
-    0: "none",
-    1: "mild",
-    2: "moderate",
-    3: "severe",
-    4: "life-threatening",
-    5: "fatal",
-}
 
 # case-format lab name -> (label, unit)
 LAB_LABELS: dict[str, tuple[str, str]] = {
@@ -62,7 +57,6 @@ DRUG_LABELS: dict[str, str] = {
     "other": "other",
 }
 
-STEROIDS: tuple[str, ...] = ("dexamethasone", "methylprednisolone", "hydrocortisone")
 
 ILLNESS_SEVERITIES: tuple[str, ...] = ("stable", "watcher", "unstable")
 

@@ -82,9 +82,9 @@ def load_state(session: Session, patient_id: int) -> PatientState:
 
 def patient_case_fields(p: Patient) -> dict[str, Any]:
     """The case-format top-level fields held on the patient row."""
-    person: dict[str, Any] = {"age_years": _num(p.age_years)}
+    person: dict[str, Any] = {"age_years": case_number(p.age_years)}
     if p.weight_kg is not None:
-        person["weight_kg"] = _num(p.weight_kg)
+        person["weight_kg"] = case_number(p.weight_kg)
     infusion = p.infusion_date if isinstance(p.infusion_date, str) else p.infusion_date.isoformat()
     case: dict[str, Any] = {"patient": person, "infusion_date": infusion}
     if p.product is not None:
@@ -96,7 +96,8 @@ def patient_case_fields(p: Patient) -> dict[str, Any]:
     return case
 
 
-def _num(value: float) -> float | int:
+def case_number(value: float) -> float | int:
+    """A stored number as the case format writes it (80.0 kg → 80)."""
     return int(value) if float(value).is_integer() else float(value)
 
 

@@ -26,6 +26,7 @@ from cartox_desktop.storage.store import Store
 from .common import course_view, loads, patient_view, record_view
 from .dto import RecordVersion, Timeline
 from .errors import NotFound
+from .grading import case_number
 
 _MODELS: dict[str, Any] = {"assessment": Assessment, "lab": LabResult, "intervention": Intervention}
 
@@ -107,16 +108,12 @@ def record_history(store: Store, entity: str, record_id: int) -> list[RecordVers
     return out
 
 
-def _num(value: float) -> float | int:  # 80.0 kg is written 80, as the case format shows
-    return int(value) if float(value).is_integer() else float(value)
-
-
 def case_from_timeline(timeline: Timeline) -> dict[str, Any]:
     """The case-format case of a stored patient (voided records left out)."""
     p = timeline.patient
-    person: dict[str, Any] = {"age_years": _num(p.age_years)}
+    person: dict[str, Any] = {"age_years": case_number(p.age_years)}
     if p.weight_kg is not None:
-        person["weight_kg"] = _num(p.weight_kg)
+        person["weight_kg"] = case_number(p.weight_kg)
     case: dict[str, Any] = {"patient": person, "infusion_date": p.infusion_date.isoformat()}
     if p.product:
         case["product"] = p.product
