@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 PRODUCTS = ("axi-cel", "brexu-cel", "tisa-cel", "liso-cel", "obe-cel", "ide-cel", "cilta-cel", "other")
 VASOPRESSOR_AGENTS = ("norepinephrine", "epinephrine", "phenylephrine", "dopamine", "vasopressin")
@@ -128,7 +127,6 @@ class Case:
     labs: tuple[LabEntry, ...] = ()
     interventions: tuple[Intervention, ...] = ()
     death: Death | None = None
-    source: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def uln(self, name: str) -> float:
         return self.upper_limits.get(name, DEFAULT_UPPER_LIMITS[name])

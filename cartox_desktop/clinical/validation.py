@@ -300,7 +300,7 @@ def parse_case(data: Any) -> Case:
     else:
         seen: set[Any] = set()
         for i, raw in enumerate(raw_assessments):
-            a = parse_assessment(c, raw, i, patient)
+            a = parse_assessment(c, raw, i)
             if a is None:
                 continue
             key = (type(a.id).__name__, a.id)
@@ -326,7 +326,6 @@ def parse_case(data: Any) -> Case:
         labs=lab_entries,
         interventions=interventions,
         death=death,
-        source=data,
     )
 
 
@@ -366,7 +365,7 @@ def _parse_upper_limits(c: _Checker, value: Any) -> dict[str, float]:
     return out
 
 
-def parse_assessment(c: _Checker, raw: Any, i: int, patient: Patient | None) -> Assessment | None:
+def parse_assessment(c: _Checker, raw: Any, i: int) -> Assessment | None:
     """Validate one assessment (errors go to ``c``); None when it cannot be used at all."""
     p = f"assessments[{i}]"
     data = c.obj(p, raw, ASSESSMENT_FIELDS, "one assessment")
