@@ -35,6 +35,23 @@ DEVICE_WORDS = {
     "bipap": "BiPAP",
     "mechanical_ventilation": "mechanical ventilation",
 }
+# Domains that carry no finding are shared constants (no allocation per assessment).
+HYPOTENSION_NONE: Domain = ("hypotension", 0, 0, None)
+HYPOTENSION_UNASSESSED: Domain = ("hypotension", 0, 4, None)
+HYPOXIA_NONE: Domain = ("hypoxia", 0, 0, None)
+HYPOXIA_UNASSESSED: Domain = ("hypoxia", 0, 4, None)
+FIO2_UNASSESSED: Domain = ("fio2", 0, 4, None)
+FEVER_NONE: Domain = ("fever", 0, 0, None)
+FEVER_UNASSESSED: Domain = ("fever", 0, 1, None)
+POSITIVE_PRESSURE_DOMAIN = {
+    d: ("hypoxia", 4, 4, f"hypoxia needing positive pressure ({DEVICE_WORDS[d]})") for d in POSITIVE_PRESSURE
+}
+HIGH_FLOW_DOMAIN = {d: ("hypoxia", 3, 3, f"hypoxia needing {DEVICE_WORDS[d]}") for d in HIGH_FLOW_DEVICES}
+NASAL_CANNULA_NO_FLOW: Domain = (
+    # clinical-rules §1: "nasal_cannula with no flow → 2 with complete: false" (below grade 4).
+    "hypoxia", 2, 4, "hypoxia needing nasal cannula (flow not recorded: at least low-flow)"
+)
+BLOW_BY_DOMAIN: Domain = ("hypoxia", 2, 2, "hypoxia needing blow-by oxygen")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,58 +100,58 @@ def _hypotension_domain(a: Assessment, completed_years: int, flags: list[str]) -
     """ASTCT and CTCAE share this: ≥2 distinct non-vasopressin agents → 4; any vasopressor → 3;
     hypotension without vasopressor → 2."""
     if "hypotension" in a.other_cause:
-        return Domain("hypotension", 0, 0, None)
+        return HYPOTENSION_NONE
     if a.vasopressors:
         agents = sorted({v.agent for v in a.vasopressors})
         non_vasopressin = [x for x in agents if x != "vasopressin"]
         named = ", ".join(agents)
         if len(non_vasopressin) >= 2:
-            return Domain("hypotension", 4, 4, f"hypotension needing {len(non_vasopressin)} vasopressors ({named})")
+            return ("hypotension", 4, 4, f"hypotension needing {len(non_vasopressin)} vasopressors ({named})")
         if not non_vasopressin:
             flags.append("vasopressin_only")
-        return Domain("hypotension", 3, 3, f"hypotension needing one vasopressor ({named})")
+        return ("hypotension", 3, 3, f"hypotension needing one vasopressor ({named})")
     if a.hypotension is True:
         sbp_text = f" (SBP {fmt(a.systolic_bp_mmhg)} mmHg)" if a.systolic_bp_mmhg is not None else ""
-        return Domain("hypotension", 2, 2, f"hypotension without vasopressor{sbp_text}")
+        return ("hypotension", 2, 2, f"hypotension without vasopressor{sbp_text}")
     if a.hypotension is False:
-        return Domain("hypotension", 0, 0, None)
+        return HYPOTENSION_NONE
     if a.systolic_bp_mmhg is not None:
         flags.append("hypotension_derived_from_sbp")
         limit = sbp_hypotension_threshold(completed_years)
         if a.systolic_bp_mmhg < limit:
-            return Domain(
+            return (
                 "hypotension", 2, 2,
                 f"hypotension without vasopressor (SBP {fmt(a.systolic_bp_mmhg)} mmHg, below {fmt(limit)} mmHg for age)",
             )
-        return Domain("hypotension", 0, 0, None)
-    return Domain("hypotension", 0, 4, None)
+        return HYPOTENSION_NONE
+    return HYPOTENSION_UNASSESSED
 
 
 def _hypoxia_domain_astct(a: Assessment, flags: list[str]) -> Domain:
     """ASTCT hypoxia by the support needed: positive pressure 4; high-flow (> 6 L/min) or any mask 3;
     low-flow (≤ 6 L/min) or blow-by 2."""
     if "hypoxia" in a.other_cause:
-        return Domain("hypoxia", 0, 0, None)
+        return HYPOXIA_NONE
     device = a.o2_device
     if device is None:
-        return Domain("hypoxia", 0, 4, None)
-    words = DEVICE_WORDS[device]
-    flow = f" at {fmt(a.o2_flow_l_min)} L/min" if a.o2_flow_l_min is not None else ""
+        return HYPOXIA_UNASSESSED
+    if device == "room_air":
+        return HYPOXIA_NONE
     if device in POSITIVE_PRESSURE:
-        return Domain("hypoxia", 4, 4, f"hypoxia needing positive pressure ({words})")
+        return POSITIVE_PRESSURE_DOMAIN[device]
+    flow_l_min = a.o2_flow_l_min
     if device in HIGH_FLOW_DEVICES:
-        return Domain("hypoxia", 3, 3, f"hypoxia needing {words}{flow}")
+        if flow_l_min is None:
+            return HIGH_FLOW_DOMAIN[device]
+        return ("hypoxia", 3, 3, f"hypoxia needing {DEVICE_WORDS[device]} at {fmt(flow_l_min)} L/min")
     if device == "nasal_cannula":
-        if a.o2_flow_l_min is None:
-            # clinical-rules §1: "nasal_cannula with no flow → 2 with complete: false" (below grade 4).
-            return Domain("hypoxia", 2, 4, "hypoxia needing nasal cannula (flow not recorded: at least low-flow)")
-        if a.o2_flow_l_min > LOW_FLOW_MAX_L_MIN:
+        if flow_l_min is None:
+            return NASAL_CANNULA_NO_FLOW
+        if flow_l_min > LOW_FLOW_MAX_L_MIN:
             flags.append("nasal_cannula_above_6_l_min")
-            return Domain("hypoxia", 3, 3, f"hypoxia needing high-flow oxygen (nasal cannula{flow}, above 6 L/min)")
-        return Domain("hypoxia", 2, 2, f"hypoxia needing low-flow nasal cannula{flow}")
-    if device == "blow_by":
-        return Domain("hypoxia", 2, 2, "hypoxia needing blow-by oxygen")
-    return Domain("hypoxia", 0, 0, None)  # room air
+            return ("hypoxia", 3, 3, f"hypoxia needing high-flow oxygen (nasal cannula at {fmt(flow_l_min)} L/min, above 6 L/min)")
+        return ("hypoxia", 2, 2, f"hypoxia needing low-flow nasal cannula at {fmt(flow_l_min)} L/min")
+    return BLOW_BY_DOMAIN
 
 
 def estimated_fio2_percent(a: Assessment) -> tuple[float | None, bool]:
@@ -161,28 +178,28 @@ def _hypoxia_domain_ctcae(a: Assessment, flags: list[str]) -> Domain:
     """CTCAE v5.0: supplemental O₂ with FiO₂ > 21 % and < 40 % → 2; FiO₂ ≥ 40 % → 3; positive
     pressure → 4 (Decision, flag ctcae_grade4_inferred)."""
     if "hypoxia" in a.other_cause:
-        return Domain("hypoxia", 0, 0, None)
+        return HYPOXIA_NONE
     device = a.o2_device
     if device in POSITIVE_PRESSURE:
         flags.append("ctcae_grade4_inferred")
-        return Domain("hypoxia", 4, 4, f"hypoxia needing positive pressure ({DEVICE_WORDS[device]})")
+        return POSITIVE_PRESSURE_DOMAIN[device]
     fio2, estimated = estimated_fio2_percent(a)
     if device is None:
         if fio2 is None:
-            return Domain("hypoxia", 0, 4, None)
+            return HYPOXIA_UNASSESSED
         g = _fio2_grade(fio2)
-        return Domain("hypoxia", g, 4, f"FiO₂ {fmt(fio2)} % (device not recorded)" if g else None)
+        return ("hypoxia", g, 4, f"FiO₂ {fmt(fio2)} % (device not recorded)" if g else None)
     if fio2 is None:
         # clinical-rules §2: a device without FiO₂ leaves the oxygen part unassessed (complete: false).
-        return Domain("fio2", 0, 4, None)
+        return FIO2_UNASSESSED
     if estimated:
         flags.append("fio2_estimated")
     g = _fio2_grade(fio2)
     if g == 0:
-        return Domain("hypoxia", 0, 0, None)
+        return HYPOXIA_NONE
     how = "estimated " if estimated else ""
     band = "40 % or more" if g == 3 else "above 21 % and below 40 %"
-    return Domain("hypoxia", g, g, f"hypoxia needing {how}FiO₂ {fmt(fio2)} % ({band}; {DEVICE_WORDS[device]})")
+    return ("hypoxia", g, g, f"hypoxia needing {how}FiO₂ {fmt(fio2)} % ({band}; {DEVICE_WORDS[device]})")
 
 
 def _grade(
@@ -194,36 +211,44 @@ def _grade(
     hypoxia: Domain,
     hypotension: Domain,
     flags: list[str],
+    ctcae: bool,
 ) -> GradeResult:
-    if len(flags) > 1:
-        flags[:] = list(dict.fromkeys(flags))
     t = a.temperature_c
     fever, waived, fever_domain = gate
+    unassessed: tuple[str, ...]
+    driven: tuple[str, ...] = ()
     if fever_domain is not None:
-        domains = [fever_domain, hypotension, hypoxia]
-        grade, complete, unassessed, driven = combine(domains)
-        reasons = [d.reason for d in domains if d.lo and d.reason]
+        grade, complete, unassessed, driven, reasons = combine((fever_domain, hypotension, hypoxia))
         if not fever:
             flags.append("fever_waived")
             temp = f"afebrile ({fmt(t)} °C)" if t is not None else "temperature not recorded"
-            reasons.insert(0, f"{temp}; {course.waiver_note}")
+            reasons = (f"{temp}; {course.waiver_note}", *reasons)
             if grade == 0:
                 flags.append("crs_not_active")
-                reasons.append("no hypotension or hypoxia from CRS: CRS not active")
-        return GradeResult(grade, version, source, complete, unassessed, reasons, flags, driven, {})
-    if t is not None:
+                reasons += ("no hypotension or hypoxia from CRS: CRS not active",)
+    elif t is not None:
+        grade, complete, unassessed = 0, True, ()
         if t >= FEVER_C:
-            reasons = [f"temperature {fmt(t)} °C attributed to another cause: not CRS fever"]
+            reasons = (f"temperature {fmt(t)} °C attributed to another cause: not CRS fever",)
         else:
-            reasons = [f"no fever ({fmt(t)} °C)"]
-        if hypotension.lo > 0 or hypoxia.lo > 0:
+            reasons = (f"no fever ({fmt(t)} °C)",)
+        if hypotension[1] > 0 or hypoxia[1] > 0:
             flags.append("hypotension_or_hypoxia_without_fever")
-            found = [d.reason for d in (hypotension, hypoxia) if d.lo > 0 and d.reason]
-            reasons.append("not CRS without fever: " + "; ".join(found))
-        return GradeResult(0, version, source, True, [], reasons, flags, [], {})
-    unassessed = ["fever"] + [d.name for d in (hypotension, hypoxia) if d.lo != d.hi]
-    return GradeResult(None, version, source, False, unassessed, ["no temperature recorded: CRS cannot be graded"],
-                       flags, [], {})
+            found = [d[3] for d in (hypotension, hypoxia) if d[1] > 0 and d[3]]
+            reasons += ("not CRS without fever: " + "; ".join(found),)
+    else:
+        grade, complete = None, False
+        unassessed = ("fever", *(d[0] for d in (hypotension, hypoxia) if d[1] != d[2]))
+        reasons = ("no temperature recorded: CRS cannot be graded",)
+    if ctcae:
+        # CTCAE v5.0 has no grade-4 oxygen criterion of its own: flag whenever grade 4 is reached
+        # (clinical-rules §2 Decision), and only then.
+        if grade == 4:
+            if "ctcae_grade4_inferred" not in flags:
+                flags.append("ctcae_grade4_inferred")
+        elif "ctcae_grade4_inferred" in flags:
+            flags.remove("ctcae_grade4_inferred")
+    return GradeResult(grade, version, source, complete, unassessed, reasons, tuple(flags) if flags else (), driven)
 
 
 def grade_crs_astct(a: Assessment, course: CrsCourse, completed_years: int) -> GradeResult:
@@ -242,24 +267,19 @@ def grade_crs(a: Assessment, course: CrsCourse, completed_years: int) -> tuple[G
     fever = t is not None and t >= FEVER_C and "fever" not in a.other_cause
     waived = course.waiver_from is not None and a.time > course.waiver_from
     fever_domain: Domain | None = None
-    if fever:
-        fever_domain = Domain("fever", 1, 1, f"fever {fmt(t)} °C")  # type: ignore[arg-type]
+    if fever and t is not None:  # (fever implies t; narrowed for the type checker)
+        fever_domain = ("fever", 1, 1, f"fever {fmt(t)} °C")
     elif waived:
         # Under the waiver an unrecorded temperature could still add the fever point.
-        fever_domain = Domain("fever", 0, 1, None) if t is None else Domain("fever", 0, 0, None)
+        fever_domain = FEVER_UNASSESSED if t is None else FEVER_NONE
     gate = (fever, waived, fever_domain)
     flags: list[str] = []
     hypotension = _hypotension_domain(a, completed_years, flags)
     astct_flags = flags[:]
     astct = _grade(a, course, "ASTCT 2019", ASTCT_2019, gate, _hypoxia_domain_astct(a, astct_flags), hypotension,
-                   astct_flags)
+                   astct_flags, False)
     # vasopressin_only is an ASTCT convention; CTCAE v5.0 counts vasopressin explicitly.
     ctcae_flags = [f for f in flags if f != "vasopressin_only"]
     hypoxia = _hypoxia_domain_ctcae(a, ctcae_flags)
-    ctcae = _grade(a, course, "CTCAE v5.0", CTCAE_V5, gate, hypoxia, hypotension, ctcae_flags)
-    if ctcae.grade == 4:
-        if "ctcae_grade4_inferred" not in ctcae.flags:
-            ctcae.flags.append("ctcae_grade4_inferred")
-    elif "ctcae_grade4_inferred" in ctcae.flags:
-        ctcae.flags.remove("ctcae_grade4_inferred")
+    ctcae = _grade(a, course, "CTCAE v5.0", CTCAE_V5, gate, hypoxia, hypotension, ctcae_flags, True)
     return astct, ctcae

@@ -7,6 +7,10 @@ Table 4; ICANS, Table 5 and footnotes; pediatric ICANS with CAPD, Traube et al.,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import cache
+from types import MappingProxyType
+
 from .model import Assessment
 from .results import Domain, GradeResult, combine
 from .sources import ASTCT_2019, CAPD_2014
@@ -35,6 +39,26 @@ ICP_WORDS = {
     "cushings_triad": "Cushing's triad",
 }
 SEIZURE_LONG_MIN = 5.0  # grade 4 needs > 5 min; exactly 5.0 is grade 3
+# Domains that depend on one coded value are shared constants (no allocation per assessment).
+CONSCIOUSNESS_DOMAIN: dict[str | None, Domain] = {
+    level: ("consciousness", g, g, CONSCIOUSNESS_WORDS[level]) for level, g in CONSCIOUSNESS_GRADE.items()
+}
+CONSCIOUSNESS_DOMAIN[None] = ("consciousness", 0, 4, None)
+MOTOR_DOMAIN: dict[str | None, Domain] = {
+    None: ("motor", 0, 4, None),
+    "none": ("motor", 0, 0, None),
+    "deep_focal": ("motor", 4, 4, "deep focal motor weakness (hemiparesis or paraparesis)"),
+}
+ICP_UNASSESSED: Domain = ("raised_icp", 0, 4, None)
+ICP_NONE: Domain = ("raised_icp", 0, 0, None)
+ICE_UNASSESSED: Domain = ("ice", 0, 4, None)
+ICE_UNAROUSABLE: Domain = ("ice", 4, 4, "ICE 0/10: unarousable, unable to perform ICE")
+ICE_GLOBAL_APHASIA: Domain = ("ice", 3, 3, "ICE 0/10: awake with global aphasia")
+CAPD_UNASSESSED: Domain = ("capd", 0, 4, None)
+CAPD_NONE: Domain = ("capd", 0, 0, None)
+SEIZURE_UNASSESSED: Domain = ("seizure", 0, 4, None)
+SEIZURE_NONE: Domain = ("seizure", 0, 0, None)
+SEIZURE_REPETITIVE: Domain = ("seizure", 4, 4, "repetitive seizures without return to baseline")
 
 
 def ice_score(a: Assessment) -> int | None:
@@ -60,55 +84,57 @@ def ice_domain_grade(score: int) -> int:
     return 3
 
 
+ICE_REASON = {score: f"ICE {score}/10" for score in range(11)}
+
+
 def _ice_domain(a: Assessment) -> tuple[Domain, int | None]:
-    score = ice_score(a)
     if a.ice_not_possible == "unarousable":
-        return Domain("ice", 4, 4, "ICE 0/10: unarousable, unable to perform ICE"), 0
+        return ICE_UNAROUSABLE, 0
     if a.ice_not_possible == "global_aphasia":
-        return Domain("ice", 3, 3, "ICE 0/10: awake with global aphasia"), 0
+        return ICE_GLOBAL_APHASIA, 0
+    score = ice_score(a)
     if score is None:
-        return Domain("ice", 0, 4, None), None
+        return ICE_UNASSESSED, None
     g = ice_domain_grade(score)
-    missed = ""
     if a.ice is not None and score < 10:
         lost = [k for k, v in a.ice.items() if v < (3 if k == "naming" else 1)]
-        missed = " (missed: " + ", ".join(lost) + ")"
-    return Domain("ice", g, g, f"ICE {score}/10{missed}"), score
+        return ("ice", g, g, f"ICE {score}/10 (missed: {', '.join(lost)})"), score
+    return ("ice", g, g, ICE_REASON[score]), score
 
 
 def _capd_domain(a: Assessment, flags: list[str]) -> Domain:
     """CAPD 0 → 0; 1–8 → 1; ≥ 9 → 3; not possible and unarousable → 4 (clinical-rules §3, D6)."""
     if a.capd_not_possible:
         if a.consciousness == "unarousable":
-            return Domain("capd", 4, 4, "CAPD not possible: unarousable")
+            return ("capd", 4, 4, "CAPD not possible: unarousable")
         flags.append("capd_not_possible_not_unarousable")
-        return Domain("capd", 0, 4, None)
+        return CAPD_UNASSESSED
     if a.capd_score is None:
-        return Domain("capd", 0, 4, None)
+        return CAPD_UNASSESSED
     s = a.capd_score
     if s == 0:
-        return Domain("capd", 0, 0, None)
+        return CAPD_NONE
     if s <= 8:
-        return Domain("capd", 1, 1, f"CAPD {s} (1–8)")
-    return Domain("capd", 3, 3, f"CAPD {s} (9 or more)")
+        return ("capd", 1, 1, f"CAPD {s} (1–8)")
+    return ("capd", 3, 3, f"CAPD {s} (9 or more)")
 
 
 def _seizure_domain(a: Assessment, flags: list[str]) -> Domain:
     kind = a.seizure
-    if kind is None:
-        return Domain("seizure", 0, 4, None)
     if kind == "none":
-        return Domain("seizure", 0, 0, None)
+        return SEIZURE_NONE
+    if kind is None:
+        return SEIZURE_UNASSESSED
     if kind == "repetitive_without_recovery":
-        return Domain("seizure", 4, 4, "repetitive seizures without return to baseline")
+        return SEIZURE_REPETITIVE
     what = "clinical seizure" if kind == "clinical" else "non-convulsive seizure on EEG"
     minutes = a.seizure_duration_min
     if minutes is None:
         flags.append("seizure_duration_unknown")
-        return Domain("seizure", 3, 3, f"{what} (duration not recorded)")
+        return ("seizure", 3, 3, f"{what} (duration not recorded)")
     if minutes > SEIZURE_LONG_MIN:
-        return Domain("seizure", 4, 4, f"prolonged {what} of {fmt(minutes)} min (more than 5 min)")
-    return Domain("seizure", 3, 3, f"{what} of {fmt(minutes)} min")
+        return ("seizure", 4, 4, f"prolonged {what} of {fmt(minutes)} min (more than 5 min)")
+    return ("seizure", 3, 3, f"{what} of {fmt(minutes)} min")
 
 
 def grade_icans_astct(a: Assessment, completed_years: int) -> GradeResult:
@@ -128,41 +154,41 @@ def grade_icans_astct(a: Assessment, completed_years: int) -> GradeResult:
             flags.append("ice_not_used_under_12")
         source = f"{ASTCT_2019}; {CAPD_2014}"
 
-    level = a.consciousness
-    consciousness = (
-        Domain("consciousness", 0, 4, None) if level is None
-        else Domain("consciousness", CONSCIOUSNESS_GRADE[level], CONSCIOUSNESS_GRADE[level], CONSCIOUSNESS_WORDS[level])
-    )
+    consciousness = CONSCIOUSNESS_DOMAIN[a.consciousness]
     seizure = _seizure_domain(a, flags)
-    if a.motor_weakness is None:
-        motor = Domain("motor", 0, 4, None)
-    elif a.motor_weakness == "deep_focal":
-        motor = Domain("motor", 4, 4, "deep focal motor weakness (hemiparesis or paraparesis)")
-    else:
-        motor = Domain("motor", 0, 0, None)
+    motor = MOTOR_DOMAIN[a.motor_weakness]
     if a.raised_icp is None:
-        icp = Domain("raised_icp", 0, 4, None)
+        icp = ICP_UNASSESSED
     elif not a.raised_icp:
-        icp = Domain("raised_icp", 0, 0, None)
+        icp = ICP_NONE
     else:
         worst = max(ICP_GRADE[f] for f in a.raised_icp)
-        icp = Domain("raised_icp", worst, worst, "raised ICP: " + ", ".join(ICP_WORDS[f] for f in a.raised_icp))
+        icp = ("raised_icp", worst, worst, "raised ICP: " + ", ".join(ICP_WORDS[f] for f in a.raised_icp))
 
-    domains = [cognitive, consciousness, seizure, motor, icp]
-    extra: dict[str, object] = {"ice_score": reported_ice, "tool": "ICE" if uses_ice else "CAPD"}
-    if not uses_ice:
-        extra["capd_score"] = a.capd_score
+    domains = (cognitive, consciousness, seizure, motor, icp)
+    # With no domain assessed the ICE is unassessed too, so reported_ice is already None there.
+    extra = _ice_extra(reported_ice) if uses_ice else _capd_extra(a.capd_score)
     version = "ASTCT 2019"
     if "neurologic" in a.other_cause:
         flags.append("neurologic_findings_attributed_elsewhere")
-        return GradeResult(0, version, source, True, [], ["neurological findings attributed to another cause"],
-                           flags, [], extra)
-    if all(d.lo != d.hi for d in domains):
-        extra["ice_score"] = None
-        return GradeResult(None, version, source, False, [d.name for d in domains],
-                           ["no neurological domain assessed: ICANS cannot be graded"], flags, [], extra)
-    grade, complete, unassessed, driven = combine(domains)
-    reasons = [d.reason for d in domains if d.reason and d.lo > 0]
+        return GradeResult(0, version, source, True, (), ("neurological findings attributed to another cause",),
+                           tuple(flags), (), extra)
+    if not any(d[1] == d[2] for d in domains):
+        return GradeResult(None, version, source, False, tuple(d[0] for d in domains),
+                           ("no neurological domain assessed: ICANS cannot be graded",), tuple(flags), (), extra)
+    grade, complete, unassessed, driven, reasons = combine(domains)
     if grade == 0:
-        reasons = [r for r in (cognitive.reason, consciousness.reason) if r] or ["no ICANS finding"]
-    return GradeResult(grade, version, source, complete, unassessed, reasons, flags, driven, extra)
+        reasons = tuple(r for r in (cognitive[3], consciousness[3]) if r) or ("no ICANS finding",)
+    return GradeResult(grade, version, source, complete, unassessed, reasons, tuple(flags) if flags else (), driven,
+                       extra)
+
+
+@cache
+def _ice_extra(ice: int | None) -> Mapping[str, object]:
+    """The ICE fields every ICANS result reports (case-format.md "Output"), shared read-only."""
+    return MappingProxyType({"ice_score": ice, "tool": "ICE"})
+
+
+@cache
+def _capd_extra(capd: int | None) -> Mapping[str, object]:
+    return MappingProxyType({"ice_score": None, "tool": "CAPD", "capd_score": capd})

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
-# Bounds of one graded domain: (lowest possible, highest possible). A domain that was assessed
-# has lo == hi; an unassessed one spans what it could still be.
-Bounds = tuple[int, int]
+# One component of a grade (e.g. CRS hypoxia): (name, lowest possible, highest possible,
+# the finding behind it). An assessed domain has lowest == highest; an unassessed one spans
+# what it could still be. Plain tuples, many of them module constants: grading builds several
+# per assessment and a tuple costs a fraction of a dataclass (benchmarks/bench_grading.py).
+Domain = tuple[str, int, int, str | None]
 
 
-@dataclass(slots=True)
-class Domain:
-    """One component of a grade (e.g. CRS hypoxia): its bounds and the finding behind them."""
-
-    name: str
-    lo: int
-    hi: int
-    reason: str | None = None
+EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 @dataclass(slots=True)
@@ -25,54 +22,59 @@ class GradeResult:
     """A graded scale for one assessment.
 
     ``grade`` is the floor from what was assessed; ``complete`` is False when an unassessed
-    domain could still raise it, and those domains are listed in ``unassessed``.
+    domain could still raise it, and those domains are listed in ``unassessed``. Read-only: the
+    lists are tuples (the empty ones shared), so a result can be handed to any screen or report.
     """
 
     grade: int | None
     version: str
     source: str
     complete: bool
-    unassessed: list[str] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
-    flags: list[str] = field(default_factory=list)
-    driven_by: list[str] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
+    unassessed: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    driven_by: tuple[str, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
 
     def to_json(self) -> dict[str, Any]:
-        # The lists are shared with this result, which is built fresh for every grading.
         out: dict[str, Any] = {
             "grade": self.grade,
             "version": self.version,
             "complete": self.complete,
-            "unassessed": self.unassessed,
-            "reasons": self.reasons,
-            "flags": self.flags,
+            "unassessed": list(self.unassessed),
+            "reasons": list(self.reasons),
+            "flags": list(self.flags),
             "source": self.source,
-            "driven_by": self.driven_by,
+            "driven_by": list(self.driven_by),
         }
         if self.extra:
             out.update(self.extra)
         return out
 
 
-def combine(domains: list[Domain]) -> tuple[int, bool, list[str], list[str]]:
+def combine(domains: tuple[Domain, ...]) -> tuple[int, bool, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """Grade = the highest floor; incomplete when an unassessed domain could raise it.
 
-    Returns (grade, complete, unassessed domain names, names of the domains that set the grade).
+    Returns (grade, complete, unassessed domain names, names of the domains that set the grade,
+    reasons of the domains with a floor above 0, in domain order).
     """
     grade = 0
     for d in domains:
-        if d.lo > grade:
-            grade = d.lo
+        if d[1] > grade:
+            grade = d[1]
     unassessed: list[str] = []
     driven: list[str] = []
-    for d in domains:
-        if d.lo != d.hi:
-            if d.hi > grade:
-                unassessed.append(d.name)
-        elif grade and d.lo == grade:
-            driven.append(d.name)
-    return grade, not unassessed, unassessed, driven
+    reasons: list[str] = []
+    for name, lo, hi, reason in domains:
+        if lo != hi:
+            if hi > grade:
+                unassessed.append(name)
+        elif grade and lo == grade:
+            driven.append(name)
+        if lo and reason:
+            reasons.append(reason)
+    return (grade, not unassessed, tuple(unassessed) if unassessed else (), tuple(driven) if driven else (),
+            tuple(reasons) if reasons else ())
 
 
 GRADE_WORDS = {0: "none", 1: "mild", 2: "moderate", 3: "severe", 4: "life-threatening", 5: "fatal"}

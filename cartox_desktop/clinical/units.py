@@ -8,6 +8,9 @@ like another unit is refused with its probable meaning, and converting is the us
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
+
 
 def fahrenheit_to_celsius(temperature_f: float) -> float:
     return (temperature_f - 32.0) * 5.0 / 9.0
@@ -41,10 +44,15 @@ def convert_lab(name: str, value: float, unit: str) -> float:
     return value * LAB_CONVERSIONS[name][unit]
 
 
-def fmt(value: float) -> str:
+def _fmt(value: float) -> str:
     """A number as a nurse writes it: no trailing zeros, at most 2 decimals."""
     value = float(value)
     if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     rounded = round(value, 2)
     return str(int(rounded)) if rounded.is_integer() else repr(rounded)
+
+
+# Bedside values repeat (38.5 °C, 90 mmHg) and reasons format them on every grading; typed as a
+# plain function so mypy still checks the argument (lru_cache's wrapper accepts anything).
+fmt: Callable[[float], str] = lru_cache(maxsize=4096)(_fmt)
