@@ -6,6 +6,7 @@ rules themselves live in the scale modules (crs, icans, icaht, hematotox, iec_hs
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -158,24 +159,40 @@ def _ice_assessed(a: Assessment) -> bool:
             or a.capd_score is not None or a.capd_not_possible is not None)
 
 
-def grade_case(case: Case, protocol: Protocol | None = None, as_of: datetime | None = None) -> CaseGrades:
+def grade_case(case: Case, protocol: Protocol | None = None, as_of: datetime | None = None,
+               memo: MutableMapping[Any, AssessmentGrades] | None = None) -> CaseGrades:
     """Grade every assessment of ``case`` and summarise the course.
 
     ``protocol`` supplies the tocilizumab limits, monitoring intervals and suggested steps (the
     clinical-rules §8 defaults apply to tocilizumab without one); ``as_of`` is the time alerts
-    are judged at (default: the latest recorded time in the case).
+    are judged at (default: the latest recorded time in the case). ``memo`` (optional, owned by
+    the caller) keeps each assessment's grades for the same Assessment object under the same
+    course context, so a caller that re-grades a stored course on every save grades only what
+    changed; the course summary is always computed afresh.
     """
     ordered = sorted(case.assessments, key=lambda a: (a.time, a.index))
     years = case.patient.completed_years
     course_ctx: CrsCourse = crs_course(case, ordered)
     by_time: list[AssessmentGrades] = []
+    infusion_day = case.infusion_date.toordinal()
     for a in ordered:
+        # An assessment's grades depend on itself, the fever waiver (time and wording), the age in
+        # completed years and its day; the memoised entry keeps ``a`` alive, so id(a) stays unique.
+        day = a.time.toordinal() - infusion_day
+        key = (id(a), course_ctx.waiver_from, course_ctx.waiver_note, years, day)
+        known = memo.get(key) if memo is not None else None
+        if known is not None and known.assessment is a:
+            by_time.append(known)
+            continue
         astct, ctcae = grade_crs(a, course_ctx, years)
         labs = a.labs
-        by_time.append(AssessmentGrades(
-            a, case.day_of(a.time), astct, ctcae, grade_icans_astct(a, years),
+        graded = AssessmentGrades(
+            a, day, astct, ctcae, grade_icans_astct(a, years),
             easix(labs) if labs else None, m_easix(labs) if labs else None,
-        ))
+        )
+        if memo is not None:
+            memo[key] = graded
+        by_time.append(graded)
     flags: list[str] = []
     alerts: list[str] = []
 

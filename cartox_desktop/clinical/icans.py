@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
-from types import MappingProxyType
 
 from .model import Assessment
 from .results import Domain, GradeResult, combine
@@ -185,10 +184,12 @@ def grade_icans_astct(a: Assessment, completed_years: int) -> GradeResult:
 
 @cache
 def _ice_extra(ice: int | None) -> Mapping[str, object]:
-    """The ICE fields every ICANS result reports (case-format.md "Output"), shared read-only."""
-    return MappingProxyType({"ice_score": ice, "tool": "ICE"})
+    """The ICE fields every ICANS result reports (case-format.md "Output"). Shared between
+    results and typed read-only; a plain dict because ``to_json`` copies it (a mappingproxy
+    copies several times slower)."""
+    return {"ice_score": ice, "tool": "ICE"}
 
 
 @cache
 def _capd_extra(capd: int | None) -> Mapping[str, object]:
-    return MappingProxyType({"ice_score": None, "tool": "CAPD", "capd_score": capd})
+    return {"ice_score": None, "tool": "CAPD", "capd_score": capd}

@@ -137,6 +137,10 @@ def _choices(options: tuple[str, ...]) -> str:
     return ", ".join(options)
 
 
+# (raw entry, position) -> the Assessment validate_assessment gave for it earlier, or None.
+KnownAssessments = Callable[[Any, int], Assessment | None]
+
+
 class _Checker:
     """Collects errors; each ``check_*`` returns the accepted value or None."""
 
@@ -273,10 +277,13 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def parse_case(data: Any) -> Case:
+def parse_case(data: Any, known: KnownAssessments | None = None) -> Case:
     """Validate ``data`` (a decoded JSON case) and return the typed :class:`Case`.
 
-    Raises :class:`CaseInvalid` naming every bad field at once.
+    Raises :class:`CaseInvalid` naming every bad field at once. ``known(raw, i)`` may return the
+    :class:`Assessment` that :func:`validate_assessment` gave for this very entry at position
+    ``i`` (a caller that re-validates a stored course on every save keeps them); the checks
+    across assessments (unique ids) always run.
     """
     c = _Checker()
     if not isinstance(data, dict):
@@ -300,7 +307,9 @@ def parse_case(data: Any) -> Case:
     else:
         seen: set[Any] = set()
         for i, raw in enumerate(raw_assessments):
-            a = parse_assessment(c, raw, i)
+            a = known(raw, i) if known is not None else None
+            if a is None:
+                a = parse_assessment(c, raw, i)
             if a is None:
                 continue
             key = (type(a.id).__name__, a.id)
@@ -363,6 +372,14 @@ def _parse_upper_limits(c: _Checker, value: Any) -> dict[str, float]:
         elif v is not None:
             out[name] = v
     return out
+
+
+def validate_assessment(raw: Any, index: int) -> Assessment | None:
+    """One assessment validated on its own at position ``index`` of a case: the Assessment, or
+    None when it has any error (``parse_case`` then names them)."""
+    c = _Checker()
+    a = parse_assessment(c, raw, index)
+    return None if c.errors else a
 
 
 def parse_assessment(c: _Checker, raw: Any, i: int) -> Assessment | None:

@@ -34,7 +34,7 @@ from cartox_desktop.storage.chainwalk import (
     walk_chain,
 )
 from cartox_desktop.storage.chainwalk import check_records as check_record_range
-from cartox_desktop.storage.models import AuditEvent
+from cartox_desktop.storage.models import AppSetting, AuditEvent
 from cartox_desktop.storage.snapshot import TABLES
 from cartox_desktop.storage.store import Store
 from cartox_desktop.storage.triggers import HEAD_REVISION, expected_triggers
@@ -267,6 +267,39 @@ def _join_chain(parts: list[ChainPart]) -> tuple[int, ChainHead | None, list[Ver
     return count, head if not problems else None, problems
 
 
+def _setting_problems(store: Store) -> list[VerifyProblem]:
+    """Ward settings (protocol file, ICE interval...) against their latest ``setting`` event:
+    a setting changed, added or deleted behind the app's back is reported like a record."""
+    from .settings import setting_hash  # settings audits through this module
+
+    problems: list[VerifyProblem] = []
+    with store.reading() as session:
+        latest: dict[str, tuple[int, str | None]] = {}
+        for seq, record_hash, detail in session.execute(
+                select(AuditEvent.seq, AuditEvent.record_hash, AuditEvent.detail)
+                .where(AuditEvent.action == "setting").order_by(AuditEvent.seq)):
+            key = (loads(detail) or {}).get("setting")
+            if isinstance(key, str):
+                latest[key] = (seq, record_hash)
+        stored = {key: setting_hash(key, value, updated_at, updated_by, version)
+                  for key, value, updated_at, updated_by, version in session.execute(
+                      select(AppSetting.key, AppSetting.value, AppSetting.updated_at, AppSetting.updated_by,
+                             AppSetting.version))}
+    for key, digest in sorted(stored.items()):
+        if key not in latest:
+            problems.append(VerifyProblem(None, f"setting '{key}' has no audit event: it was set outside CARTOX"))
+            continue
+        seq, recorded = latest[key]
+        if digest != recorded:
+            problems.append(VerifyProblem(seq, f"event #{seq}: the stored setting '{key}' no longer matches its "
+                                               "latest audited version (changed outside CARTOX)"))
+    for key, (seq, _) in sorted(latest.items()):
+        if key not in stored:
+            problems.append(VerifyProblem(seq, f"event #{seq}: setting '{key}' recorded in the trail is missing from "
+                                               "the database (deleted outside CARTOX)"))
+    return problems
+
+
 def verify(store: Store, *, check_records: bool = True, workers: int | None = None,
            anchors: Iterable[tuple[int, str]] = ()) -> VerifyReport:
     """Walk the whole chain and compare every stored record with its latest audited version.
@@ -332,6 +365,8 @@ def verify(store: Store, *, check_records: bool = True, workers: int | None = No
         raw.close()
     count, head, chain_problems = _join_chain([r for r in results if isinstance(r, ChainPart)])
     problems += chain_problems
+    if check_records:
+        problems += _setting_problems(store)
     problems += _check_anchors(store, anchors, count)
     records = 0
     for part in results:

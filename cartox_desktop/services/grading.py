@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cartox_desktop.clinical import RULES_VERSION, CaseInvalid, grade_case, parse_case
+from cartox_desktop.clinical.validation import validate_assessment
 from cartox_desktop.storage.models import (
     Assessment,
     AssessmentGrade,
@@ -132,10 +133,30 @@ def build_case(state: PatientState, pending: tuple[str, int | None, dict[str, An
     return build
 
 
+@lru_cache(maxsize=16384)
+def _validated_assessment(text: str, index: int) -> Any:
+    return validate_assessment(_decoded(text), index)
+
+
+def known_assessments(build: CaseBuild) -> Any:
+    """For ``parse_case``: stored assessments validated before (same stored text, same position)
+    are taken from a cache, so a save validates the new entry and not the whole course again.
+    Keyed by the entry objects of this build (alive for the whole call)."""
+    texts = {id(entry): row.content for entry, row in zip(build.case.get("assessments", []),
+                                                          build.sources.get("assessment", []), strict=True)
+             if row != "pending"}
+
+    def known(raw: Any, index: int) -> Any:
+        text = texts.get(id(raw))
+        return None if text is None else _validated_assessment(text, index)
+
+    return known
+
+
 def validate(build: CaseBuild, kind: str | None, what: str) -> Any:
     """``parse_case`` the rebuilt case; map error paths back to the pending record."""
     try:
-        return parse_case(build.case)
+        return parse_case(build.case, known_assessments(build))
     except CaseInvalid as exc:
         raise ValidationFailed(map_errors(exc, build, kind), what) from exc
 
@@ -172,8 +193,17 @@ def _describe_stored(path: str, build: CaseBuild) -> str:
     return path
 
 
+# Per-assessment grades kept between saves (see grade_case's memo): the validated Assessment
+# objects come from _validated_assessment, so an unchanged stored entry is the same object on the
+# next save. Emptied when it grows past the limit (about 40 wards' worth of courses).
+_GRADE_MEMO: dict[Any, Any] = {}
+_GRADE_MEMO_LIMIT = 50_000
+
+
 def grade(parsed: Any) -> dict[str, Any]:
-    return grade_case(parsed, _protocol()).to_json()
+    if len(_GRADE_MEMO) > _GRADE_MEMO_LIMIT:
+        _GRADE_MEMO.clear()
+    return grade_case(parsed, _protocol(), memo=_GRADE_MEMO).to_json()
 
 
 def grade_summary(entry: dict[str, Any] | None, rules_version: str = RULES_VERSION) -> dict[str, Any] | None:

@@ -186,8 +186,14 @@ def get_settings(store: Store) -> Settings:
 
 
 def _row_hash(row: AppSetting) -> str:
-    return sha256_hex(dumps({"key": row.key, "updated_at": row.updated_at, "updated_by": row.updated_by,
-                             "value": loads(row.value), "version": row.version}))
+    return setting_hash(row.key, row.value, row.updated_at, row.updated_by, row.version)
+
+
+def setting_hash(key: str, value_text: str, updated_at: str, updated_by: str, version: int) -> str:
+    """The ``record_hash`` of a setting's audit event: what ``audit verify`` compares the stored
+    row with."""
+    return sha256_hex(dumps({"key": key, "updated_at": updated_at, "updated_by": updated_by,
+                             "value": loads(value_text), "version": version}))
 
 
 def update_settings(store: Store, actor: Actor, **changes: Any) -> Settings:

@@ -533,3 +533,77 @@ def test_invalid_age_refused_with_path(data: dict[str, Any], age: Any) -> None:
 def test_unknown_assessment_field_refused_with_path(data: dict[str, Any], name: str) -> None:
     data["assessments"][0][name] = 1
     assert f"assessments[0].{name}" in _paths(data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Re-grading a stored course on every save (services) reuses validated assessments and their
+# grades: never a different answer from grading afresh, whatever changed around them.
+# ---------------------------------------------------------------------------------------------
+@st.composite
+def course_changes(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A case and the same case after one save: the same assessment entries (same objects, as the
+    services' caches hold them) with a new drug (a fever waiver), a moved infusion date, a
+    birthday, a new assessment or one left out (a void)."""
+    before = draw(cases())
+    after = dict(before)
+    after["assessments"] = list(before["assessments"])
+    change = draw(st.sampled_from(["drug", "infusion", "age", "add", "void"]))
+    if change == "drug":
+        after["interventions"] = [*before.get("interventions", []), {
+            "time": at(draw(st.integers(-1, 20)), "09:15"), "drug": draw(st.sampled_from(DRUGS))}]
+    elif change == "infusion":
+        after["infusion_date"] = draw(st.sampled_from(["2026-02-27", "2026-03-02"]))
+    elif change == "age":
+        after["patient"] = {**before["patient"], "age_years": draw(st.sampled_from([11.9, 12, 40]))}
+    elif change == "add":
+        extra = draw(assessments(2))
+        for n, a in enumerate(extra):
+            a["id"] = f"new{n}"
+        after["assessments"] += extra
+    elif after["assessments"]:
+        after["assessments"].pop(draw(st.integers(0, len(after["assessments"]) - 1)))
+    return before, after
+
+
+@SETTINGS
+@given(course_changes())
+def test_memoised_regrading_equals_grading_afresh(change: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    from cartox_desktop.clinical import grade_case, parse_case
+    from cartox_desktop.clinical.validation import validate_assessment
+
+    validated: dict[tuple[int, int], Any] = {}
+
+    def known(raw: Any, index: int) -> Any:
+        key = (id(raw), index)
+        if key not in validated:
+            validated[key] = validate_assessment(raw, index)
+        return validated[key]
+
+    memo: dict[Any, Any] = {}
+    for data in change:
+        fresh = grade_case(parse_case(data)).to_json()
+        reused = parse_case(data, known)
+        assert reused == parse_case(data), "a validated assessment is reused only as it was"
+        assert grade_case(reused, memo=memo).to_json() == fresh
+        assert grade_case(reused, memo=memo).to_json() == fresh, "second pass, all from the memo"
+
+
+def test_memoised_grades_follow_a_backdated_fever_waiver() -> None:
+    """Tocilizumab recorded later but given before an afebrile, hypotensive check: the stored
+    check's grade must change from 0 to 2 (clinical-rules §1 fever waiver), memo or not."""
+    from cartox_desktop.clinical import grade_case, parse_case
+    from cartox_desktop.clinical.validation import validate_assessment
+
+    febrile = {"id": "a1", "time": at(1, "08:00"), "temperature_c": 38.9, "o2_device": "room_air", "hypotension": False}
+    afebrile = {"id": "a2", "time": at(1, "20:00"), "temperature_c": 37.0, "o2_device": "room_air", "hypotension": True}
+    before = case(assessments=[febrile, afebrile])
+    after = {**before, "interventions": [{"time": at(1, "12:00"), "drug": "tocilizumab", "dose_mg": 640}]}
+    validated: dict[tuple[int, int], Any] = {}
+
+    def known(raw: Any, index: int) -> Any:
+        return validated.setdefault((id(raw), index), validate_assessment(raw, index))
+
+    memo: dict[Any, Any] = {}
+    grades = [grade_case(parse_case(data, known), memo=memo).to_json()["assessments"][1]["crs_astct"]["grade"]
+              for data in (before, after)]
+    assert grades == [0, 2]

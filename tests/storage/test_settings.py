@@ -28,7 +28,7 @@ from cartox_desktop.services import (
 from cartox_desktop.storage import Store
 
 from .conftest import Backend
-from .helpers import assessment
+from .helpers import assessment, raw_exec
 
 MAPPINGS = """
 [mappings.ward-lis]
@@ -164,3 +164,29 @@ def test_open_store_and_check_connection(backend: Backend, tmp_path: Path) -> No
     problem = check_connection("postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
     assert problem is not None and "127.0.0.1:1" in problem and "secret" not in problem
     assert "'nonsense' is not supported; accepted: sqlite:///" in (check_connection("nonsense://x") or "")
+
+
+@pytest.mark.parametrize("tamper, expected", [
+    # the protocol file switched behind the app: suggestions would come from another file
+    (["UPDATE app_setting SET value = '\"/tmp/other.toml\"' WHERE key = 'protocol_file'"],
+     "the stored setting 'protocol_file' no longer matches its latest audited version"),
+    (["UPDATE app_setting SET updated_by = 'someone' WHERE key = 'idle_lock_minutes'"],
+     "the stored setting 'idle_lock_minutes' no longer matches"),
+    (["INSERT INTO app_setting (key, value, updated_at, updated_by, version) "
+      "VALUES ('ward_phone', '\"000\"', '2026-01-01T00:00:00Z', 'admin', 1)"],
+     "setting 'ward_phone' has no audit event: it was set outside CARTOX"),
+    (["DROP TRIGGER app_setting_no_delete", "DELETE FROM app_setting WHERE key = 'idle_lock_minutes'"],
+     "setting 'idle_lock_minutes' recorded in the trail is missing from the database"),
+])
+def test_settings_changed_behind_the_app_are_reported_by_verify(store: Store, admin: Actor, repo_root: Path,
+                                                                 tmp_path: Path, tamper: list[str],
+                                                                 expected: str) -> None:
+    protocol = _protocol_file(repo_root, tmp_path / "ward.toml")
+    update_settings(store, admin, idle_lock_minutes=5, protocol_file=str(protocol))
+    assert verify(store).ok
+    if store.dialect != "sqlite":
+        tamper = [s + " ON app_setting" if s.startswith("DROP TRIGGER") else s for s in tamper]
+    raw_exec(store, *tamper)
+    report = verify(store)
+    assert not report.ok
+    assert any(expected in p.message for p in report.problems), report.problems
