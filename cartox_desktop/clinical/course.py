@@ -179,11 +179,12 @@ def grade_case(case: Case, protocol: Protocol | None = None, as_of: datetime | N
         # An assessment's grades depend on itself, the fever waiver (time and wording), the age in
         # completed years and its day; the memoised entry keeps ``a`` alive, so id(a) stays unique.
         day = a.time.toordinal() - infusion_day
-        key = (id(a), course_ctx.waiver_from, course_ctx.waiver_note, years, day)
-        known = memo.get(key) if memo is not None else None
-        if known is not None and known.assessment is a:
-            by_time.append(known)
-            continue
+        if memo is not None:
+            key = (id(a), course_ctx.waiver_from, course_ctx.waiver_note, years, day)
+            known = memo.get(key)
+            if known is not None and known.assessment is a:
+                by_time.append(known)
+                continue
         astct, ctcae = grade_crs(a, course_ctx, years)
         labs = a.labs
         graded = AssessmentGrades(
