@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .model import Assessment, Case, Intervention
-from .results import Domain, GradeResult, combine
+from .results import EMPTY, Domain, GradeResult, combine
 from .sources import ASTCT_2019, CTCAE_V5
 from .units import fmt
 
@@ -248,7 +248,8 @@ def _grade(
                 flags.append("ctcae_grade4_inferred")
         elif "ctcae_grade4_inferred" in flags:
             flags.remove("ctcae_grade4_inferred")
-    return GradeResult(grade, version, source, complete, unassessed, reasons, tuple(flags) if flags else (), driven)
+    return GradeResult(grade, version, source, complete, unassessed, reasons, tuple(flags) if flags else (), driven,
+                       EMPTY)
 
 
 def grade_crs_astct(a: Assessment, course: CrsCourse, completed_years: int) -> GradeResult:
@@ -279,7 +280,7 @@ def grade_crs(a: Assessment, course: CrsCourse, completed_years: int) -> tuple[G
     astct = _grade(a, course, "ASTCT 2019", ASTCT_2019, gate, _hypoxia_domain_astct(a, astct_flags), hypotension,
                    astct_flags, False)
     # vasopressin_only is an ASTCT convention; CTCAE v5.0 counts vasopressin explicitly.
-    ctcae_flags = [f for f in flags if f != "vasopressin_only"]
+    ctcae_flags = [f for f in flags if f != "vasopressin_only"] if flags else []
     hypoxia = _hypoxia_domain_ctcae(a, ctcae_flags)
     ctcae = _grade(a, course, "CTCAE v5.0", CTCAE_V5, gate, hypoxia, hypotension, ctcae_flags, True)
     return astct, ctcae

@@ -172,7 +172,8 @@ def grade_icans_astct(a: Assessment, completed_years: int) -> GradeResult:
         flags.append("neurologic_findings_attributed_elsewhere")
         return GradeResult(0, version, source, True, (), ("neurological findings attributed to another cause",),
                            tuple(flags), (), extra)
-    if not any(d[1] == d[2] for d in domains):
+    if (cognitive[1] != cognitive[2] and consciousness[1] != consciousness[2] and seizure[1] != seizure[2]
+            and motor[1] != motor[2] and icp[1] != icp[2]):
         return GradeResult(None, version, source, False, tuple(d[0] for d in domains),
                            ("no neurological domain assessed: ICANS cannot be graded",), tuple(flags), (), extra)
     grade, complete, unassessed, driven, reasons = combine(domains)
