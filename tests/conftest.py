@@ -17,6 +17,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["LANG"] = "C.UTF-8"
 os.environ["LC_ALL"] = "C.UTF-8"
 os.environ["RL_invariant"] = "1"  # noqa: SIM112 (ReportLab reads exactly this name)
+# The per-user data folder (platformdirs: chain anchors, drafts, the default database) of a test
+# run is its own, never the developer's: one fresh folder per run, shared by its subprocesses.
+if "CARTOX_TEST_DATA_HOME" not in os.environ:
+    import tempfile
+
+    os.environ["CARTOX_TEST_DATA_HOME"] = tempfile.mkdtemp(prefix="cartox-test-data-")
+os.environ["XDG_DATA_HOME"] = os.environ["CARTOX_TEST_DATA_HOME"]
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -176,5 +176,7 @@ class AppContext(QObject):
         self.runner.wait_idle(5)
         if self.store is not None:
             with contextlib.suppress(Exception):
+                if self.services is not None:
+                    self.services.remember_head(self.store)  # this computer's anchor of the chain
                 self.store.close()
         self.runner.shutdown()

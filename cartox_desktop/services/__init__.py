@@ -6,6 +6,7 @@ dataclasses from ``services.dto`` (never ORM rows). Errors are ``services.errors
 subclasses whose message is one line naming the field, the value and what is accepted.
 """
 
+from .anchors import LocalAnchor, local_anchor, remember_head
 from .audit import chain_head, events, print_events, verify
 from .auth import (
     add_user,
@@ -95,7 +96,7 @@ __all__ = [
     "get_settings", "import_labs", "list_users", "login", "open_store", "patient_timeline", "print_events",
     "protocol_status", "record_case", "record_document_printed", "record_export", "record_history", "regrade_all",
     "review_record", "set_role", "set_status", "unlock_user", "update_settings", "verify", "void_record",
-    "ward_board",
+    "ward_board", "LocalAnchor", "local_anchor", "remember_head",
 ]
 
 # After discharge: late effects and the follow-up board (issue 8).

@@ -39,6 +39,7 @@ from cartox_desktop.storage.snapshot import TABLES
 from cartox_desktop.storage.store import Store
 from cartox_desktop.storage.triggers import HEAD_REVISION, expected_triggers
 
+from .anchors import LocalAnchor, local_anchor, remember_head
 from .common import dumps, loads, stamps
 from .dto import AuditEventView, ChainHead, VerifyProblem, VerifyReport
 
@@ -245,6 +246,23 @@ def _check_anchors(store: Store, anchors: Iterable[tuple[int, str]], count: int)
     return problems
 
 
+def _check_local_anchor(store: Store, local: LocalAnchor, count: int) -> list[VerifyProblem]:
+    """The head this computer recorded (``services.anchors``) must still be in the trail."""
+    with store.reading() as session:
+        stored = session.execute(select(AuditEvent.hash).where(AuditEvent.seq == local.seq)).scalar()
+    when = local.recorded_at[:16].replace("T", " ")
+    if stored is None:
+        return [VerifyProblem(local.seq, (
+            f"event #{local.seq}, the chain head this computer recorded on {when} UTC (outside the database), "
+            f"is missing (the trail ends at #{count}): the newest events were deleted, or an older copy of the "
+            "database was put back"))]
+    if stored != local.hash:
+        return [VerifyProblem(local.seq, (
+            f"event #{local.seq} does not have the hash this computer recorded on {when} UTC "
+            f"({local.hash[:12]}...): the trail was rewritten from there"))]
+    return []
+
+
 def _join_chain(parts: list[ChainPart]) -> tuple[int, ChainHead | None, list[VerifyProblem]]:
     problems: list[VerifyProblem] = []
     expected_prev = GENESIS_HASH
@@ -368,10 +386,15 @@ def verify(store: Store, *, check_records: bool = True, workers: int | None = No
     if check_records:
         problems += _setting_problems(store)
     problems += _check_anchors(store, anchors, count)
+    local = local_anchor(store)
+    if local is not None:
+        problems += _check_local_anchor(store, local, count)
     records = 0
     for part in results:
         if isinstance(part, RecordPart):
             records += part.checked
             problems += [VerifyProblem(seq, message) for seq, message in part.problems]
     problems.sort(key=lambda p: (p.seq is None, p.seq or 0))
+    if not problems:
+        remember_head(store)  # an intact trail: its head becomes this computer's anchor
     return VerifyReport(count, records, tuple(problems), time.perf_counter() - started, head)

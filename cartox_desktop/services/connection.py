@@ -57,12 +57,14 @@ def open_store(url: str | None = None, *, startup_backup: bool = False, migrate:
     except ValueError as exc:  # the storage names the URL and the accepted kinds
         raise ConnectionFailed(str(exc)) from exc
     if migrate:
+        from .anchors import remember_head
         from .board import backfill
         from .settings import activate_protocol
 
         try:
             activate_protocol(store)
             backfill(store)  # ward-board summaries of courses saved before revision 0003 (once)
+            remember_head(store)  # this computer's anchor of the chain (services.anchors)
         except BaseException:
             store.close()
             raise

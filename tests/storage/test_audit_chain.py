@@ -7,6 +7,7 @@ change the data, put the trigger back.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +16,17 @@ from hypothesis import strategies as st
 from sqlalchemy.exc import DBAPIError
 
 from cartox_desktop.cli.main import main as cli_main
-from cartox_desktop.services import Actor, Signature, add_assessment, add_lab, chain_head, verify
+from cartox_desktop.services import (
+    Actor,
+    Signature,
+    add_assessment,
+    add_lab,
+    add_user,
+    chain_head,
+    open_store,
+    verify,
+)
+from cartox_desktop.services.anchors import LocalAnchor, local_anchor
 from cartox_desktop.services.audit import event_message
 from cartox_desktop.storage import Store
 from cartox_desktop.storage.canonical import canonical_json, sha256_hex
@@ -353,3 +364,68 @@ def test_cli_verify_checks_an_anchor(store: Store, ward: dict[str, Any], capsys:
     assert cli_main(["--db", store.url, "audit", "verify", "--anchor", f"#{head.seq} {head.hash}"]) == 1
     assert "newest events were deleted" in capsys.readouterr().err
     assert cli_main(["--db", store.url, "audit", "verify", "--anchor", "12:xyz"]) == 2
+
+
+def test_this_computer_catches_deleted_newest_events_without_a_typed_anchor(store: Store,
+                                                                            ward: dict[str, Any]) -> None:
+    """verify() keeps the head of an intact trail in this computer's data folder (outside the
+    database) and checks it next time: deleting the newest events is reported unasked."""
+    head = chain_head(store)
+    assert head is not None
+    assert local_anchor(store) == LocalAnchor(head.seq, head.hash, local_anchor(store).recorded_at)  # type: ignore[union-attr]
+    raw_exec(store, _drop(store, "audit_event_no_delete", "audit_event"),
+             f"DELETE FROM audit_event WHERE seq >= {head.seq - 1}", *_restore(store, "audit_event", append_only=True))
+    report = verify(store, check_records=False)  # the chain that is left still links
+    assert not report.ok
+    assert report.problems[0].seq == head.seq
+    assert "the chain head this computer recorded" in report.problems[0].message
+    assert "the newest events were deleted, or an older copy of the database was put back" in report.problems[0].message
+    # the evidence stays: opening the store and verifying again does not move the anchor
+    again = open_store(store.url)
+    try:
+        assert local_anchor(again).seq == head.seq  # type: ignore[union-attr]
+        assert not verify(again, check_records=False).ok
+    finally:
+        again.close()
+
+
+def test_this_computer_catches_a_rehashed_newest_event(store: Store, ward: dict[str, Any]) -> None:
+    """An attacker who rewrites the newest event and re-hashes it leaves a chain that links; the
+    head this computer recorded does not match."""
+    head = chain_head(store)
+    assert head is not None and verify(store).ok
+    raw_exec(store, _drop(store, "audit_event_no_update", "audit_event"))
+    with store.engine.connect() as conn:
+        row = conn.exec_driver_sql("SELECT seq, ts_utc, ts_local, actor, action, entity, entity_id, patient_id, "
+                                   f"record_hash, detail, prev_hash FROM audit_event WHERE seq = {head.seq}").one()
+        forged = sha256_hex(event_message(row[0], row[1], row[2], "mallory", *row[4:]))
+        conn.exec_driver_sql(f"UPDATE audit_event SET actor = 'mallory', hash = '{forged}' WHERE seq = {head.seq}")
+        conn.commit()
+    report = verify(store, check_records=False)
+    assert not report.ok and report.problems[0].seq == head.seq
+    assert "does not have the hash this computer recorded" in report.problems[0].message
+
+
+def test_a_new_database_at_the_same_place_starts_a_new_anchor(backend: Any, nurse: Actor, store: Store,
+                                                                patient: Any) -> None:
+    """Anchors belong to one database (its place and first event): a fresh database where an old
+    one was is not reported as truncated."""
+    add_assessment(store, nurse, patient.id, assessment("2026-03-03T08:00"))
+    assert verify(store).ok and local_anchor(store) is not None
+    if store.dialect != "sqlite":
+        pytest.skip("replacing the database file is the embedded-database case")
+    path = store.sqlite_path
+    assert path is not None
+    store.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    fresh = open_store(f"sqlite:///{path}")
+    try:
+        add_user(fresh, None, "admin", PASSWORD, "admin")
+        assert local_anchor(fresh) is None  # the old database's anchor does not apply here
+        assert verify(fresh).ok
+        head = chain_head(fresh)
+        assert head is not None and local_anchor(fresh) == LocalAnchor(head.seq, head.hash,
+                                                                       local_anchor(fresh).recorded_at)  # type: ignore[union-attr]
+    finally:
+        fresh.close()
