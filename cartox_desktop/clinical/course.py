@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import Any
 
 from .crs import CrsCourse, crs_course, grade_crs
@@ -159,6 +160,10 @@ def _ice_assessed(a: Assessment) -> bool:
             or a.capd_score is not None or a.capd_not_possible is not None)
 
 
+_BY_TIME = attrgetter("time", "index")  # C-level sort keys: courses hold hundreds of entries
+_BY_INPUT_POSITION = attrgetter("assessment.index")
+
+
 def grade_case(case: Case, protocol: Protocol | None = None, as_of: datetime | None = None,
                memo: MutableMapping[Any, AssessmentGrades] | None = None) -> CaseGrades:
     """Grade every assessment of ``case`` and summarise the course.
@@ -170,7 +175,7 @@ def grade_case(case: Case, protocol: Protocol | None = None, as_of: datetime | N
     course context, so a caller that re-grades a stored course on every save grades only what
     changed; the course summary is always computed afresh.
     """
-    ordered = sorted(case.assessments, key=lambda a: (a.time, a.index))
+    ordered = sorted(case.assessments, key=_BY_TIME)
     years = case.patient.completed_years
     course_ctx: CrsCourse = crs_course(case, ordered)
     by_time: list[AssessmentGrades] = []
@@ -243,5 +248,5 @@ def grade_case(case: Case, protocol: Protocol | None = None, as_of: datetime | N
         tocilizumab=toci, tocilizumab_rules=rules, as_of=when, next_ice_due=next_due, ice_interval_h=interval,
         suggestions=suggestions, protocol_label=protocol.label if protocol else None, alerts=alerts, flags=flags,
     )
-    in_input_order = sorted(by_time, key=lambda g: g.assessment.index)
+    in_input_order = sorted(by_time, key=_BY_INPUT_POSITION)
     return CaseGrades(in_input_order, summary)

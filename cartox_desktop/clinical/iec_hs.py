@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from .crs import POSITIVE_PRESSURE, CrsCourse
 from .model import STEROIDS, Assessment, Case
@@ -40,8 +41,9 @@ class IecHsResult:
                 "flags": list(self.flags), "source": IEC_HS_2023}
 
 
-@dataclass(frozen=True, slots=True)
-class _Value:
+class _Value(NamedTuple):
+    """One lab value and where it came from (a NamedTuple: built many times per course)."""
+
     time: datetime
     value: float
     key: tuple[str, int]  # ("baseline"|"assessment"|"lab", index) identifies the record
@@ -57,7 +59,7 @@ def _series(case: Case, name: str) -> list[_Value]:
     for entry in case.labs:
         if name in entry.labs:
             out.append(_Value(entry.time, entry.labs[name], ("lab", entry.index)))
-    out.sort(key=lambda v: v.time)
+    out.sort(key=attrgetter("time"))
     return out
 
 
@@ -69,6 +71,18 @@ def _current(a: Assessment, case: Case, name: str) -> list[_Value]:
         values += [_Value(e.time, e.labs[name], ("lab", e.index))
                    for e in case.labs if name in e.labs and e.time.date() == day]
     return values
+
+
+def _highest_today(a: Assessment, case: Case, name: str) -> float | None:
+    """The highest of this assessment's own value and standalone labs dated the same day."""
+    best = a.labs.get(name)
+    if case.labs:
+        day = a.time.date()
+        for e in case.labs:
+            v = e.labs.get(name)
+            if v is not None and (best is None or v > best) and e.time.date() == day:
+                best = v
+    return best
 
 
 def _hlh_features(a: Assessment, case: Case, series: dict[str, list[_Value]]) -> list[str]:
@@ -120,10 +134,9 @@ def screen_iec_hs(
         crs = crs_by_index[a.index]
         if crs.grade is not None:
             highest_so_far = max(highest_so_far, crs.grade)
-        ferritins = _current(a, case, "ferritin_ng_ml")
-        if not ferritins:
+        ferritin = _highest_today(a, case, "ferritin_ng_ml")
+        if ferritin is None:
             continue
-        ferritin = max(v.value for v in ferritins)
         high = ferritin > FERRITIN_FOLD * ferritin_uln or (
             baseline_ferritin is not None and ferritin > FERRITIN_FOLD * baseline_ferritin
         )

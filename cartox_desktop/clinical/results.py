@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -52,7 +53,10 @@ class GradeResult:
         return out
 
 
-def combine(domains: tuple[Domain, ...]) -> tuple[int, bool, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+Combined = tuple[int, bool, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
+def _combine(domains: tuple[Domain, ...]) -> Combined:
     """Grade = the highest floor; incomplete when an unassessed domain could raise it.
 
     Returns (grade, complete, unassessed domain names, names of the domains that set the grade,
@@ -75,6 +79,12 @@ def combine(domains: tuple[Domain, ...]) -> tuple[int, bool, tuple[str, ...], tu
             reasons.append(reason)
     return (grade, not unassessed, tuple(unassessed) if unassessed else (), tuple(driven) if driven else (),
             tuple(reasons) if reasons else ())
+
+
+# Findings are discrete (a device, a temperature to 0.1 °C, an ICE score), so the same domains
+# recur from one assessment to the next; the result is immutable (tuples), so it can be shared.
+# Typed as a plain function so mypy still checks the argument.
+combine: Callable[[tuple[Domain, ...]], Combined] = lru_cache(maxsize=8192)(_combine)
 
 
 GRADE_WORDS = {0: "none", 1: "mild", 2: "moderate", 3: "severe", 4: "life-threatening", 5: "fatal"}
