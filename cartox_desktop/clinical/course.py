@@ -126,14 +126,24 @@ class CaseGrades:
 
 
 def _episode(ordered: list[AssessmentGrades], results: list[GradeResult], onset_day: int | None) -> Episode:
-    grades = [(g.day, r.grade) for g, r in zip(ordered, results, strict=True) if r.grade is not None]
-    max_grade = max((gr for _, gr in grades), default=None)
-    current = grades[-1][1] if grades else None
-    resolution = None
-    if onset_day is not None and grades and current == 0:
-        last_active = max(i for i, (_, gr) in enumerate(grades) if gr >= 1) if any(gr >= 1 for _, gr in grades) else None
-        if last_active is not None:
-            resolution = grades[last_active + 1][0]
+    """Maximum and current grade; resolution = the day of the first graded check after the last
+    one at grade 1 or more, when the course is at grade 0 now (one pass: courses are long)."""
+    max_grade = current = resolution = None
+    seen_active = waiting = False
+    for g, r in zip(ordered, results, strict=True):
+        grade = r.grade
+        if grade is None:
+            continue
+        if max_grade is None or grade > max_grade:
+            max_grade = grade
+        current = grade
+        if grade >= 1:
+            seen_active = waiting = True
+            resolution = None
+        elif waiting:
+            resolution, waiting = g.day, False
+    if onset_day is None or current != 0 or not seen_active:
+        resolution = None
     duration = resolution - onset_day if resolution is not None and onset_day is not None else None
     return Episode(max_grade, onset_day, resolution, duration, current)
 
