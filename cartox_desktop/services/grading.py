@@ -195,9 +195,10 @@ def _describe_stored(path: str, build: CaseBuild) -> str:
 
 # Per-assessment grades kept between saves (see grade_case's memo): the validated Assessment
 # objects come from _validated_assessment, so an unchanged stored entry is the same object on the
-# next save. Emptied when it grows past the limit (about 40 wards' worth of courses).
+# next save. Emptied when it grows past the limit: about 1.1 kB an entry, so at most ~22 MB
+# (a 40-bed ward of 35-day courses holds about 6,000).
 _GRADE_MEMO: dict[Any, Any] = {}
-_GRADE_MEMO_LIMIT = 50_000
+_GRADE_MEMO_LIMIT = 20_000
 
 
 def grade(parsed: Any) -> dict[str, Any]:
