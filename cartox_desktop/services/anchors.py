@@ -22,11 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from cartox_desktop.storage.canonical import sha256_hex
-from cartox_desktop.storage.models import AuditEvent
 from cartox_desktop.storage.paths import data_dir
 from cartox_desktop.storage.store import Store
 
@@ -48,8 +46,9 @@ def anchor_file() -> Path:
 
 def _database_key(store: Store) -> str | None:
     """The database's identity: where it is, and its first event (None for an empty trail)."""
-    with store.reading() as session:
-        first = session.execute(select(AuditEvent.hash).where(AuditEvent.seq == 1)).scalar()
+    from .audit import event_hash_at  # audit verifies with this module's anchors
+
+    first = event_hash_at(store, 1)
     if first is None:
         return None
     url = make_url(store.url)
@@ -80,15 +79,10 @@ def local_anchor(store: Store) -> LocalAnchor | None:
         return None
 
 
-def _hash_at(store: Store, seq: int) -> str | None:
-    with store.reading() as session:
-        return session.execute(select(AuditEvent.hash).where(AuditEvent.seq == seq)).scalar()
-
-
 def remember_head(store: Store) -> LocalAnchor | None:
     """Record the current chain head for this database (never an older one than recorded).
     Returns what is recorded now; None for an empty trail or when the folder cannot be written."""
-    from .audit import chain_head
+    from .audit import chain_head, event_hash_at  # audit verifies with this module's anchors
 
     head = chain_head(store)
     key = _database_key(store)
@@ -102,7 +96,7 @@ def remember_head(store: Store) -> LocalAnchor | None:
             kept = LocalAnchor(entry["seq"], str(entry.get("hash")), str(entry.get("recorded_at", "")))
             # Never backwards, and never past evidence: an anchor whose event is gone or changed
             # stays as it is until verify has reported it and someone deals with it.
-            if kept.seq >= head.seq or _hash_at(store, kept.seq) != kept.hash:
+            if kept.seq >= head.seq or event_hash_at(store, kept.seq) != kept.hash:
                 return kept
         utc, _ = stamps()
         data[key] = {"seq": head.seq, "hash": head.hash, "recorded_at": utc, "database": store.display_url}

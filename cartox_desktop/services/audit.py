@@ -107,6 +107,12 @@ def chain_head(store: Store) -> ChainHead | None:
     return ChainHead(row[0], row[1], row[2]) if row else None
 
 
+def event_hash_at(store: Store, seq: int) -> str | None:
+    """The stored hash of event ``seq`` (None when there is no such event)."""
+    with store.reading() as session:
+        return session.execute(select(AuditEvent.hash).where(AuditEvent.seq == seq)).scalar()
+
+
 def _utc_bound(value: datetime | date | str, end_of_day: bool) -> str:
     """An audit-stamp bound (UTC ISO text, as stored in ``ts_utc``) from a datetime (naive =
     local time, as the app shows it), a date (local midnight; the next midnight for ``until``)
@@ -233,8 +239,7 @@ def _check_anchors(store: Store, anchors: Iterable[tuple[int, str]], count: int)
     """Each anchor (seq, hash) kept outside the database must still be in the trail, unchanged."""
     problems: list[VerifyProblem] = []
     for seq, digest in anchors:
-        with store.reading() as session:
-            stored = session.execute(select(AuditEvent.hash).where(AuditEvent.seq == int(seq))).scalar()
+        stored = event_hash_at(store, int(seq))
         if stored is None:
             problems.append(VerifyProblem(int(seq), (
                 f"event #{seq}, the chain head recorded outside the database, is missing (the trail ends at "
@@ -248,8 +253,7 @@ def _check_anchors(store: Store, anchors: Iterable[tuple[int, str]], count: int)
 
 def _check_local_anchor(store: Store, local: LocalAnchor, count: int) -> list[VerifyProblem]:
     """The head this computer recorded (``services.anchors``) must still be in the trail."""
-    with store.reading() as session:
-        stored = session.execute(select(AuditEvent.hash).where(AuditEvent.seq == local.seq)).scalar()
+    stored = event_hash_at(store, local.seq)
     when = local.recorded_at[:16].replace("T", " ")
     if stored is None:
         return [VerifyProblem(local.seq, (
