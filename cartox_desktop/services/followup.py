@@ -50,15 +50,18 @@ from .common import acting_user, dumps, loads, patient_view, record_view, requir
 from .dto import Actor, PatientView, RecordView, Signature
 from .dto_followup import FollowUpRow, IggLevel, LateEffects, LateEffectSaved, LateEffectView
 from .errors import (
-    ConflictDetails,
-    ConflictError,
     FieldIssue,
     NotFound,
     SignatureRequired,
     ValidationFailed,
 )
 from .protocols import ProtocolError, active_protocol, status
-from .records import SIGNATURE_GRADE, VOID_ROLES, _reason  # the same rules as for the other records
+from .records import (  # the same rules as for the other records
+    SIGNATURE_GRADE,
+    VOID_ROLES,
+    _reason,
+    load_for_change,
+)
 from .settings import settings_in
 
 ENTITY = "late_effect"
@@ -161,16 +164,8 @@ def add_late_effect(store: Store, actor: Actor, patient_id: int, kind: str, cont
 
 
 def _load(session: Any, record_id: int, expected_version: int, attempted: dict[str, Any]) -> LateEffect:
-    row: LateEffect | None = session.get(LateEffect, record_id)
-    if row is None:
-        raise NotFound(f"late effect id {record_id} does not exist")
-    if row.version != expected_version:
-        raise ConflictError(ConflictDetails(ENTITY, record_id, expected_version, row.version,
-                                            row.updated_by or row.created_by, row.updated_at or row.created_at,
-                                            attempted))
-    if row.voided:
-        raise ValidationFailed([FieldIssue("voided", True, f"this {NOUNS[row.kind]} was voided ({row.void_reason}); "
-                                           "it can no longer be changed")], NOUNS[row.kind])
+    row: LateEffect = load_for_change(session, LateEffect, ENTITY, "late effect", record_id, expected_version,
+                                      attempted, lambda r: NOUNS[r.kind])
     return row
 
 

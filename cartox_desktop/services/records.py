@@ -11,6 +11,7 @@ electronic signature (11.50): the password re-entered and the meaning of the sig
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -235,19 +236,28 @@ def add_intervention(store: Store, actor: Actor, patient_id: int, intervention: 
                       given_by=given_by, note=note, audit_detail=audit_detail)
 
 
-def _load_for_change(session: Any, kind: str, record_id: int, expected_version: int,
-                     attempted: dict[str, Any]) -> Any:
-    row = session.get(MODELS[kind], record_id)
+def load_for_change(session: Any, model: Any, entity: str, noun: str, record_id: int, expected_version: int,
+                    attempted: dict[str, Any], noun_of: Callable[[Any], str] | None = None) -> Any:
+    """The record to amend or void: it exists, nobody saved it since ``expected_version`` was read
+    (else ``ConflictError`` with what was attempted, so nothing is lost) and it is not voided.
+    ``noun_of(row)`` names a record whose kind is stored on the row (late effects)."""
+    row = session.get(model, record_id)
     if row is None:
-        raise NotFound(f"{NOUN[kind]} id {record_id} does not exist")
+        raise NotFound(f"{noun} id {record_id} does not exist")
     if row.version != expected_version:
-        raise ConflictError(ConflictDetails(kind, record_id, expected_version, row.version,
+        raise ConflictError(ConflictDetails(entity, record_id, expected_version, row.version,
                                             row.updated_by or row.created_by, row.updated_at or row.created_at,
                                             attempted))
     if row.voided:
-        raise ValidationFailed([FieldIssue("voided", True, f"this {NOUN[kind]} was voided ({row.void_reason}); "
-                                           "it can no longer be changed")], NOUN[kind])
+        what = noun_of(row) if noun_of is not None else noun
+        raise ValidationFailed([FieldIssue("voided", True, f"this {what} was voided ({row.void_reason}); "
+                                           "it can no longer be changed")], what)
     return row
+
+
+def _load_for_change(session: Any, kind: str, record_id: int, expected_version: int,
+                     attempted: dict[str, Any]) -> Any:
+    return load_for_change(session, MODELS[kind], kind, NOUN[kind], record_id, expected_version, attempted)
 
 
 def amend_record(store: Store, actor: Actor, kind: str, record_id: int, content: dict[str, Any], *,
