@@ -10,17 +10,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from .data import BoardRow
+from .pagehead import board_header, board_table
 from .qt import (
     QAbstractItemView,
     QAbstractTableModel,
-    QCheckBox,
     QColor,
     QFont,
-    QHBoxLayout,
-    QHeaderView,
     QKeyEvent,
     QLabel,
-    QLineEdit,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -270,20 +267,9 @@ class BoardPage(QWidget):
         super().__init__(parent)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
-        top = QHBoxLayout()
-        self.title = QLabel("Ward board")
-        tf = self.title.font()
-        tf.setBold(True)
-        tf.setPointSizeF(tf.pointSizeF() * 1.3)
-        self.title.setFont(tf)
-        top.addWidget(self.title)
-        top.addStretch(1)
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter: bed, name, MRN, product, alert…  (Ctrl+F)")
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setMinimumWidth(320)
-        self.filter_edit.setAccessibleName("Filter the ward board")
-        self.attention = QCheckBox("Only needing attention (grade ≥ 2, alert or overdue)")
+        top, self.title, self.filter_edit, self.attention = board_header(
+            "Ward board", "Filter: bed, name, MRN, product, alert…  (Ctrl+F)", "Filter the ward board", 320,
+            "Only needing attention (grade ≥ 2, alert or overdue)")
         top.addWidget(self.filter_edit)
         top.addWidget(self.attention)
         lay.addLayout(top)
@@ -294,16 +280,9 @@ class BoardPage(QWidget):
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL["bed"], Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
-        self.table.setAccessibleName("Ward board")
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        board_table(self.table, "Ward board")
         widths = {"bed": 34, "name": 124, "mrn": 80, "product": 64, "day": 36, "crs_now": 96, "crs_max": 96,
                   "icans_now": 96, "icans_max": 96, "trend": 84, "last_ice": 124, "next_ice": 176, "toci": 80}
         for key, w in widths.items():

@@ -17,6 +17,7 @@ from typing import Any
 
 from cartox_desktop.clinical.followup import CHECK_WORDS, FOLLOW_UP_CHECKS, TRANSGENE_RESULTS
 
+from .pagehead import board_header, board_table
 from .qt import (
     QAbstractItemView,
     QCheckBox,
@@ -275,20 +276,9 @@ class FollowUpPage(QWidget):
         self.today: date | None = None  # None: today (tests fix it)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
-        top = QHBoxLayout()
-        self.title = QLabel("Discharged, in follow-up")
-        tf = self.title.font()
-        tf.setBold(True)
-        tf.setPointSizeF(tf.pointSizeF() * 1.3)
-        self.title.setFont(tf)
-        top.addWidget(self.title)
-        top.addStretch(1)
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter: name, MRN, product…")
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setMinimumWidth(260)
-        self.filter_edit.setAccessibleName("Filter the follow-up board")
-        self.attention = QCheckBox("Only with checks due or overdue")
+        top, self.title, self.filter_edit, self.attention = board_header(
+            "Discharged, in follow-up", "Filter: name, MRN, product…", "Filter the follow-up board", 260,
+            "Only with checks due or overdue")
         back = QPushButton("◀ Ward &board")
         back.clicked.connect(lambda: emit(self.back))
         refresh = QPushButton("&Refresh")
@@ -300,14 +290,7 @@ class FollowUpPage(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
-        self.table.setAccessibleName("Discharged patients in follow-up")
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        board_table(self.table, "Discharged patients in follow-up")
         for col, w in enumerate((140, 80, 66, 46, 250, 250, 140, 96, 96, 86)):
             self.table.setColumnWidth(col, w)
         split.addWidget(self.table)
