@@ -90,6 +90,8 @@ def append(session: Session, *, actor: str, action: str, detail: dict[str, Any],
                        prev_hash=prev, hash=digest)
     session.add(event)
     session.info["audit_head"] = (seq, digest)
+    if patient_id is not None:  # the patient's newest event: services.statecache keys on it
+        session.info.setdefault("patient_heads", {})[patient_id] = (seq, digest)
     return event
 
 

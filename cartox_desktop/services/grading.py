@@ -266,8 +266,8 @@ def apply_grades(session: Session, state: PatientState, build: CaseBuild, output
         values = grade_summary(entry) or {}
         if old is None:
             old = AssessmentGrade(assessment_id=row.id)
-            session.add(old)
             state.grades[row.id] = old
+        session.add(old)  # a new row, or one kept detached by services.statecache
         old.rules_version = RULES_VERSION
         old.crs_astct = values["crs_astct"]
         old.crs_ctcae = values["crs_ctcae"]
@@ -280,8 +280,8 @@ def apply_grades(session: Session, state: PatientState, build: CaseBuild, output
     before_course = course_summary(loads(course.result)) if course is not None else None
     if course is None:
         course = PatientCourse(patient_id=state.patient.id)
-        session.add(course)
         state.course = course
+    session.add(course)
     course.rules_version = RULES_VERSION
     course.crs_max_grade = course_json.get("crs_max_grade")
     course.icans_max_grade = course_json.get("icans_max_grade")

@@ -41,10 +41,10 @@ from .grading import (
     build_case,
     grade,
     grade_summary,
-    load_state,
     stored_summary,
     validate,
 )
+from .statecache import load_state_for_save
 
 SIGNATURE_GRADE = 3  # a grade of 3 or more needs an electronic signature
 VOID_ROLES = ("physician", "admin")
@@ -186,7 +186,7 @@ def create_in_session(session: Any, user: Any, kind: str, patient_id: int, conte
                       proof: dict[str, Any] | None, given_by: str | None, extra: dict[str, Any]) -> SaveResult:
     """``add_record`` inside the caller's write transaction (``import_labs`` stores a whole file
     in one): validate, grade, store the row, its grades, the board summary and the events."""
-    state = load_state(session, patient_id)
+    state = load_state_for_save(session, patient_id)
     if kind == "assessment" and content.get("id") is None:
         content["id"] = _next_case_id(state)
     build = build_case(state, (kind, None, content))
@@ -279,7 +279,7 @@ def amend_record(store: Store, actor: Actor, kind: str, record_id: int, content:
     with store.writing() as session:
         user = acting_user(session, actor)
         row = _load_for_change(session, kind, record_id, expected_version, content)
-        state = load_state(session, row.patient_id)
+        state = load_state_for_save(session, row.patient_id)
         if kind == "assessment":
             given_id = content.setdefault("id", row.case_id)
             if str(given_id) != row.case_id:
@@ -319,7 +319,7 @@ def void_record(store: Store, actor: Actor, kind: str, record_id: int, *, expect
         user = acting_user(session, actor)
         require_role(user, VOID_ROLES, "voiding a record")
         row = _load_for_change(session, kind, record_id, expected_version, {})
-        state = load_state(session, row.patient_id)
+        state = load_state_for_save(session, row.patient_id)
         build = build_case(state, (kind, row.id, None))
         output = grade(validate(build, None, "void"))
         utc, _ = stamps()

@@ -8,10 +8,12 @@ anything is read, so the chain head can never fork and each regrade sees every e
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
@@ -35,6 +37,10 @@ class Store:
     migration: MigrationResult | None = None
     startup_backup: Path | None = None
     _closed: bool = field(default=False, repr=False)
+    # What services keep between transactions for this database in this process (the patient
+    # state cache of ``services.statecache``), guarded by ``cache_lock``.
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    cache_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def dialect(self) -> str:
@@ -54,11 +60,19 @@ class Store:
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
-        """One write transaction: commits on success, rolls back on any exception."""
+        """One write transaction: commits on success, rolls back on any exception.
+
+        Callables appended to ``session.info["after_commit"]`` run once the transaction has
+        committed and the session is closed (its objects detached), never after a rollback."""
+        after_commit: list[Callable[[], None]] = []
         with Session(self.engine, expire_on_commit=False, autoflush=True) as session, session.begin():
+            session.info["after_commit"] = after_commit
+            session.info["store"] = self
             if self.dialect == "postgresql":
                 session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_WRITE_LOCK})
             yield session
+        for hook in after_commit:
+            hook()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -68,6 +82,8 @@ class Store:
             session.rollback()
 
     def close(self) -> None:
+        with self.cache_lock:
+            self.cache.clear()
         if not self._closed:
             self.engine.dispose()
             if self.read_engine is not self.engine:
