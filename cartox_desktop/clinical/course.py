@@ -6,7 +6,7 @@ rules themselves live in the scale modules (crs, icans, icaht, hematotox, iec_hs
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from operator import attrgetter
@@ -116,9 +116,12 @@ class CaseGrades:
     assessments: list[AssessmentGrades]  # input order
     course: CourseSummary
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, entry_json: Callable[[AssessmentGrades], dict[str, Any]] | None = None) -> dict[str, Any]:
+        """Case-format output. ``entry_json`` may supply each assessment's JSON (a caller that
+        memoises ``AssessmentGrades.to_json`` per object); it must return what that method would."""
         return {
-            "assessments": [g.to_json() for g in self.assessments],
+            "assessments": [g.to_json() for g in self.assessments] if entry_json is None
+            else [entry_json(g) for g in self.assessments],
             "course": self.course.to_json(),
             "rules_version": RULES_VERSION,
             "notice": NOTICE,

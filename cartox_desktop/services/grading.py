@@ -63,6 +63,9 @@ class PatientState:
     rows: dict[str, list[Any]]
     grades: dict[int, AssessmentGrade]
     course: PatientCourse | None
+    # assessment id -> the graded JSON object last found equal to (or stored as) its stored result;
+    # ``apply_grades`` then need not compare an unchanged entry again (see ``grade(shared=True)``).
+    same_result: dict[int, Any] = field(default_factory=dict)
 
 
 def load_state(session: Session, patient_id: int) -> PatientState:
@@ -201,10 +204,29 @@ _GRADE_MEMO: dict[Any, Any] = {}
 _GRADE_MEMO_LIMIT = 20_000
 
 
-def grade(parsed: Any) -> dict[str, Any]:
+# The JSON of each memoised AssessmentGrades (keyed by id, the object kept alive beside it), for
+# saves: most of a course is unchanged, and building its JSON again was a third of a save's grading.
+_ENTRY_JSON: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+
+def _entry_json(graded: Any) -> dict[str, Any]:
+    hit = _ENTRY_JSON.get(id(graded))
+    if hit is not None and hit[0] is graded:
+        return hit[1]
+    entry: dict[str, Any] = graded.to_json()
+    _ENTRY_JSON[id(graded)] = (graded, entry)
+    return entry
+
+
+def grade(parsed: Any, *, shared: bool = False) -> dict[str, Any]:
+    """The case-format output of ``parsed``, graded with the ward's protocol. ``shared``: the
+    per-assessment JSON objects may be shared with earlier and later calls (the save path, which
+    only reads them); otherwise every object is new and the caller's to change."""
     if len(_GRADE_MEMO) > _GRADE_MEMO_LIMIT:
         _GRADE_MEMO.clear()
-    return grade_case(parsed, _protocol(), memo=_GRADE_MEMO).to_json()
+        _ENTRY_JSON.clear()
+    graded = grade_case(parsed, _protocol(), memo=_GRADE_MEMO)
+    return graded.to_json(_entry_json if shared else None)
 
 
 def grade_summary(entry: dict[str, Any] | None, rules_version: str = RULES_VERSION) -> dict[str, Any] | None:
@@ -259,7 +281,9 @@ def apply_grades(session: Session, state: PatientState, build: CaseBuild, output
     for source, entry in zip(build.sources.get("assessment", []), output["assessments"], strict=True):
         row = pending_row if source == "pending" else source
         old = state.grades.get(row.id) if row.id is not None else None
-        if old is not None and old.rules_version == RULES_VERSION and _decoded(old.result) == entry:
+        if old is not None and old.rules_version == RULES_VERSION and (
+                state.same_result.get(row.id) is entry or _decoded(old.result) == entry):
+            state.same_result[row.id] = entry
             continue  # unchanged: most of a course keeps its grades when one entry is added
         text = dumps(entry)
         before = stored_summary(old)
@@ -274,6 +298,7 @@ def apply_grades(session: Session, state: PatientState, build: CaseBuild, output
         old.icans_astct = values["icans_astct"]
         old.result = text
         old.graded_at = utc
+        state.same_result[row.id] = entry
         updates.append(GradeUpdate(row, old, before, stored_summary(old)))
     course_json = output["course"]
     course = state.course

@@ -22,7 +22,16 @@ from cartox_desktop.storage.store import Store
 from . import audit
 from .auth import signature_proof
 from .board import update_board
-from .common import acting_user, course_view, dumps, record_view, require_role, stamps, time_key
+from .common import (
+    acting_identity,
+    acting_user,
+    course_view,
+    dumps,
+    record_view,
+    require_role,
+    stamps,
+    time_key,
+)
 from .dto import Actor, GradeChange, SaveResult, Signature
 from .errors import (
     ConflictDetails,
@@ -177,7 +186,7 @@ def add_record(store: Store, actor: Actor, kind: str, patient_id: int, content: 
     extra = check_note(note, audit_detail, f"new {NOUN[kind]}")
     proof = signature_proof(store, actor, signature, ("recorded", "reviewed"))
     with store.writing() as session:
-        user = acting_user(session, actor)
+        user = acting_identity(session, actor)
         return create_in_session(session, user, kind, patient_id, content, proof=proof, given_by=given_by,
                                  extra=extra)
 
@@ -191,7 +200,7 @@ def create_in_session(session: Any, user: Any, kind: str, patient_id: int, conte
         content["id"] = _next_case_id(state)
     build = build_case(state, (kind, None, content))
     parsed = validate(build, kind, f"new {NOUN[kind]}")
-    output = grade(parsed)
+    output = grade(parsed, shared=True)
     if kind == "assessment":
         mine = grade_summary(output["assessments"][-1])
         if _max_grade(mine) >= SIGNATURE_GRADE and proof is None:
@@ -277,7 +286,7 @@ def amend_record(store: Store, actor: Actor, kind: str, record_id: int, content:
                                 "meaning 'amended'); nothing was saved yet", "amended")
     proof = signature_proof(store, actor, signature, ("amended",))
     with store.writing() as session:
-        user = acting_user(session, actor)
+        user = acting_identity(session, actor)
         row = _load_for_change(session, kind, record_id, expected_version, content)
         state = load_state_for_save(session, row.patient_id)
         if kind == "assessment":
@@ -287,7 +296,7 @@ def amend_record(store: Store, actor: Actor, kind: str, record_id: int, content:
                                                    f"accepted: {row.case_id!r}")], "amendment")
         build = build_case(state, (kind, row.id, content))
         parsed = validate(build, kind, "amendment")
-        output = grade(parsed)
+        output = grade(parsed, shared=True)
         utc, _ = stamps()
         row.content = dumps(content)
         row.time = _entry_time(kind, content)
@@ -313,15 +322,15 @@ def void_record(store: Store, actor: Actor, kind: str, record_id: int, *, expect
         raise SignatureRequired(f"voiding this {NOUN[kind]} needs your electronic signature (password again, "
                                 "meaning 'amended'); nothing was changed yet", "amended")
     with store.reading() as session:  # role first: do not make a nurse type a password for nothing
-        require_role(acting_user(session, actor), VOID_ROLES, "voiding a record")
+        require_role(acting_identity(session, actor), VOID_ROLES, "voiding a record")
     proof = signature_proof(store, actor, signature, ("amended", "reviewed"))
     with store.writing() as session:
-        user = acting_user(session, actor)
+        user = acting_identity(session, actor)
         require_role(user, VOID_ROLES, "voiding a record")
         row = _load_for_change(session, kind, record_id, expected_version, {})
         state = load_state_for_save(session, row.patient_id)
         build = build_case(state, (kind, row.id, None))
-        output = grade(validate(build, None, "void"))
+        output = grade(validate(build, None, "void"), shared=True)
         utc, _ = stamps()
         row.voided = True
         row.void_reason = why

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from cartox_desktop.storage.models import AssessmentGrade, AuditEvent, Patient, PatientCourse
+from cartox_desktop.storage.models import AssessmentGrade, Patient, PatientCourse
 
 from .grading import PatientState, load_state
 
@@ -27,11 +27,23 @@ CACHE_KEY = "patient_states"
 MAX_PATIENTS = 64  # a ward's worth; the least recently saved patient is dropped first
 
 
+# The chain head and the patient's newest event in one round trip (both use an index).
+_MARKS = text(
+    "SELECT 0 AS which, h.seq, h.hash FROM (SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1) h "
+    "UNION ALL SELECT 1 AS which, p.seq, p.hash FROM (SELECT seq, hash FROM audit_event "
+    "WHERE patient_id = :patient_id ORDER BY seq DESC LIMIT 1) p")
+
+
 def newest_event(session: Session, patient_id: int) -> tuple[int, str] | None:
-    """(seq, hash) of the patient's newest audit event (the ``(patient_id, seq)`` index)."""
-    row = session.execute(select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.patient_id == patient_id)
-                          .order_by(AuditEvent.seq.desc()).limit(1)).first()
-    return (row[0], row[1]) if row is not None else None
+    """(seq, hash) of the patient's newest audit event; also tells ``audit.append`` the chain
+    head, which a save needs next (the writer lock is held, so neither can move meanwhile)."""
+    mark = None
+    for which, seq, digest in session.connection().execute(_MARKS, {"patient_id": patient_id}):
+        if which == 1:
+            mark = (seq, digest)
+        else:
+            session.info.setdefault("audit_head", (seq, digest))
+    return mark
 
 
 def load_state_for_save(session: Session, patient_id: int) -> PatientState:
