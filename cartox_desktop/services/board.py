@@ -89,8 +89,8 @@ def board_summary(assessments: list[Any], grade_results: dict[int, str], interve
 
 
 def update_board(state: Any, course_row: Any, course: dict[str, Any]) -> None:
-    """Store the board summary on ``course_row`` inside the caller's transaction (after
-    ``grading.apply_grades``; ``state`` is its ``PatientState``)."""
+    """Store the board summary on ``course_row`` inside the caller's transaction (``backfill``;
+    a save stores it with the course in ``grading.apply_grades``; ``state`` is a ``PatientState``)."""
     results = {aid: g.result for aid, g in state.grades.items()}
     course_row.board = dumps(board_summary(state.rows["assessment"], results, state.rows["intervention"], course,
                                            float(state.patient.age_years)))

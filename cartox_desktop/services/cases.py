@@ -14,7 +14,6 @@ from cartox_desktop.clinical import CaseInvalid, parse_case
 from cartox_desktop.storage.store import Store
 
 from .auth import signature_proof
-from .board import update_board
 from .common import acting_user, course_view, dumps, patient_view, stamps
 from .dto import Actor, CaseRecorded, PatientInput, Signature
 from .errors import FieldIssue, SignatureRequired, ValidationFailed
@@ -88,7 +87,6 @@ def record_case(store: Store, actor: Actor, case: Any, *, mrn: str, name: str, w
         build = build_case(state)
         output = grade(parse_case(build.case))
         applied = apply_grades(session, state, build, output)
-        update_board(state, applied.course, output["course"])
         applied.updates = []  # each record's own create event carries its grades
         for kind, _ in _LISTS:
             for row in state.rows[kind]:

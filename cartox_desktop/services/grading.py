@@ -28,7 +28,9 @@ from cartox_desktop.storage.models import (
     Patient,
     PatientCourse,
 )
+from cartox_desktop.storage.rowwrite import insert_row, update_row
 
+from .board import board_summary
 from .common import dumps, loads, stamps
 from .errors import FieldIssue, ValidationFailed
 from .protocols import active_protocol
@@ -275,43 +277,47 @@ class Applied:
 
 def apply_grades(session: Session, state: PatientState, build: CaseBuild, output: dict[str, Any],
                  pending_row: Any = None) -> Applied:
-    """Store the new grades of every assessment whose stored grades differ, and the course."""
+    """Store the new grades of every assessment whose stored grades differ, and the course with
+    its ward-board summary (``board.board_summary``), by Core statements (``storage.rowwrite``)."""
     utc, _ = stamps()
     updates: list[GradeUpdate] = []
+    same = state.same_result
     for source, entry in zip(build.sources.get("assessment", []), output["assessments"], strict=True):
-        row = pending_row if source == "pending" else source
-        old = state.grades.get(row.id) if row.id is not None else None
-        if old is not None and old.rules_version == RULES_VERSION and (
-                state.same_result.get(row.id) is entry or _decoded(old.result) == entry):
-            state.same_result[row.id] = entry
+        row = pending_row if isinstance(source, str) else source
+        row_id = row.id
+        if same.get(row_id) is entry:
+            continue  # stored by, or found equal to, this very object (current rules version)
+        old = state.grades.get(row_id) if row_id is not None else None
+        if old is not None and old.rules_version == RULES_VERSION and _decoded(old.result) == entry:
+            same[row_id] = entry
             continue  # unchanged: most of a course keeps its grades when one entry is added
-        text = dumps(entry)
         before = stored_summary(old)
         values = grade_summary(entry) or {}
+        stored = {"rules_version": RULES_VERSION, "crs_astct": values["crs_astct"],
+                  "crs_ctcae": values["crs_ctcae"], "icans_astct": values["icans_astct"],
+                  "result": dumps(entry), "graded_at": utc}
         if old is None:
-            old = AssessmentGrade(assessment_id=row.id)
-            state.grades[row.id] = old
-        session.add(old)  # a new row, or one kept detached by services.statecache
-        old.rules_version = RULES_VERSION
-        old.crs_astct = values["crs_astct"]
-        old.crs_ctcae = values["crs_ctcae"]
-        old.icans_astct = values["icans_astct"]
-        old.result = text
-        old.graded_at = utc
-        state.same_result[row.id] = entry
+            old = insert_row(session, AssessmentGrade(assessment_id=row_id, **stored))
+            state.grades[row_id] = old
+        else:  # a row of this session, or one kept detached by services.statecache
+            update_row(session, old, stored)
+        same[row_id] = entry
         updates.append(GradeUpdate(row, old, before, stored_summary(old)))
     course_json = output["course"]
     course = state.course
     before_course = course_summary(loads(course.result)) if course is not None else None
+    results = {aid: g.result for aid, g in state.grades.items()}
+    course_values = {
+        "rules_version": RULES_VERSION, "crs_max_grade": course_json.get("crs_max_grade"),
+        "icans_max_grade": course_json.get("icans_max_grade"), "result": dumps(course_json), "graded_at": utc,
+        "board": dumps(board_summary(state.rows["assessment"], results, state.rows["intervention"], course_json,
+                                     float(state.patient.age_years))),
+    }
     if course is None:
-        course = PatientCourse(patient_id=state.patient.id)
+        course = insert_row(session, PatientCourse(patient_id=state.patient.id, **course_values))
         state.course = course
-    session.add(course)
-    course.rules_version = RULES_VERSION
-    course.crs_max_grade = course_json.get("crs_max_grade")
-    course.icans_max_grade = course_json.get("icans_max_grade")
-    course.result = dumps(course_json)
-    course.graded_at = utc
+    else:
+        update_row(session, course, course_values)
     return Applied(updates, before_course, course_summary(course_json), course)
 
 

@@ -20,7 +20,7 @@ from cartox_desktop.storage.store import Store
 
 from . import audit
 from .auth import signature_proof
-from .board import board_summary, update_board
+from .board import board_summary
 from .board import row_values as board_row_values
 from .common import acting_user, dumps, loads, patient_view, require_role, stamps
 from .dto import Actor, PatientInput, PatientView, Signature, WardRow
@@ -186,8 +186,7 @@ def create_patient(store: Store, actor: Actor, data: PatientInput) -> PatientVie
         state = load_state(session, patient.id)
         build = build_case(state)
         output = grade(validate(build, None, "patient"))
-        applied = apply_grades(session, state, build, output)
-        update_board(state, applied.course, output["course"])
+        apply_grades(session, state, build, output)
         return patient_view(patient)
 
 
@@ -226,7 +225,6 @@ def amend_patient(store: Store, actor: Actor, patient_id: int, data: PatientInpu
         patient.updated_at, patient.updated_by = utc, user.username
         session.flush()
         applied = apply_grades(session, state, build, output)
-        update_board(state, applied.course, output["course"])
         _audit_patient(session, user.username, "amend", patient, reason=reason.strip(), signature=proof,
                        course_before=applied.course_before, course_after=applied.course_after)
         _regrade_events(session, user.username, patient, applied)

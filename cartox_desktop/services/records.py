@@ -16,12 +16,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from cartox_desktop.storage.rowwrite import insert_row
 from cartox_desktop.storage.snapshot import PRIVATE_KEYS, record_hash_of
 from cartox_desktop.storage.store import Store
 
 from . import audit
 from .auth import signature_proof
-from .board import update_board
 from .common import (
     acting_identity,
     acting_user,
@@ -215,11 +215,9 @@ def create_in_session(session: Any, user: Any, kind: str, patient_id: int, conte
         row.case_id = str(content["id"])
     if kind == "intervention":
         row.given_by = given_by or user.display_name
-    session.add(row)
-    session.flush()
+    insert_row(session, row)
     state.rows[kind].append(row)
     applied = apply_grades(session, state, build, output, pending_row=row)
-    update_board(state, applied.course, output["course"])
     seq = _write_events(session, user.username, "create", kind, row, state, applied, {"signature": proof, **extra})
     return _result(kind, row, state, applied, seq)
 
@@ -306,7 +304,6 @@ def amend_record(store: Store, actor: Actor, kind: str, record_id: int, content:
             row.given_by = given_by
         session.flush()
         applied = apply_grades(session, state, build, output, pending_row=row)
-        update_board(state, applied.course, output["course"])
         seq = _write_events(session, user.username, "amend", kind, row, state, applied,
                             {"reason": why, "signature": proof, **extra})
         return _result(kind, row, state, applied, seq)
@@ -338,7 +335,6 @@ def void_record(store: Store, actor: Actor, kind: str, record_id: int, *, expect
         row.updated_by = user.username
         session.flush()
         applied = apply_grades(session, state, build, output)
-        update_board(state, applied.course, output["course"])
         seq = _write_events(session, user.username, "void", kind, row, state, applied,
                             {"reason": why, "signature": proof})
         return _result(kind, row, state, applied, seq)
