@@ -10,6 +10,7 @@ applies only the clock (overdue now, doses in the last 24 h now): no timeline is
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -41,17 +42,19 @@ def _ice_of(content: dict[str, Any], result: dict[str, Any] | None) -> tuple[str
     return None
 
 
-def board_summary(assessments: list[Any], grade_results: dict[int, str], interventions: list[Any],
+def board_summary(assessments: list[Any], grades: Mapping[int, Any], interventions: list[Any],
                   course: dict[str, Any], age_years: float) -> dict[str, Any]:
     """The summary from stored rows: ``assessments``/``interventions`` are rows with ``id``,
-    ``time``, ``content`` (JSON text) and ``voided``; ``grade_results`` maps an assessment id to
-    its stored result JSON; ``course`` is the graded case-format course."""
-    active = sorted((a for a in assessments if not a.voided), key=lambda a: (a.time, a.id))
+    ``time``, ``content`` (JSON text) and ``voided``, in (time, id) order as ``load_state``
+    keeps them; ``grades`` maps an assessment id to its stored grades (``.result``: the result
+    JSON; only the few rows shown are read); ``course`` is the graded case-format course."""
+    active = [a for a in assessments if not a.voided]
     latest = active[-1] if active else None
     previous = active[-2] if len(active) > 1 else None
 
     def result_of(row: Any) -> dict[str, Any] | None:
-        text = grade_results.get(row.id) if row is not None else None
+        stored = grades.get(row.id) if row is not None else None
+        text = stored.result if stored is not None else None
         return _decoded(text) if text else None
 
     latest_result = result_of(latest)
@@ -91,9 +94,8 @@ def board_summary(assessments: list[Any], grade_results: dict[int, str], interve
 def update_board(state: Any, course_row: Any, course: dict[str, Any]) -> None:
     """Store the board summary on ``course_row`` inside the caller's transaction (``backfill``;
     a save stores it with the course in ``grading.apply_grades``; ``state`` is a ``PatientState``)."""
-    results = {aid: g.result for aid, g in state.grades.items()}
-    course_row.board = dumps(board_summary(state.rows["assessment"], results, state.rows["intervention"], course,
-                                           float(state.patient.age_years)))
+    course_row.board = dumps(board_summary(state.rows["assessment"], state.grades, state.rows["intervention"],
+                                           course, float(state.patient.age_years)))
 
 
 def _time(value: str | None) -> datetime | None:

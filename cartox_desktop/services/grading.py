@@ -65,9 +65,25 @@ class PatientState:
     rows: dict[str, list[Any]]
     grades: dict[int, AssessmentGrade]
     course: PatientCourse | None
-    # assessment id -> the graded JSON object last found equal to (or stored as) its stored result;
-    # ``apply_grades`` then need not compare an unchanged entry again (see ``grade(shared=True)``).
-    same_result: dict[int, Any] = field(default_factory=dict)
+    # assessment row -> the graded JSON object last found equal to (or stored as) its stored
+    # result; ``apply_grades`` then need not compare an unchanged entry again (``grade(shared=True)``).
+    # Keyed by the row object itself: a row replaced in ``rows`` (amended) is compared afresh.
+    same_result: dict[Any, Any] = field(default_factory=dict)
+
+    def add_row(self, kind: str, row: Any) -> None:
+        """Add a new stored row, keeping ``rows`` in ``load_state``'s (time, id) order."""
+        rows = self.rows[kind]
+        rows.append(row)
+        if len(rows) > 1 and (rows[-2].time, rows[-2].id) > (row.time, row.id):
+            self.reorder(kind)  # a backdated entry
+
+    def reorder(self, kind: str) -> None:
+        """Back to (time, id) order after a row's time changed (an amendment)."""
+        self.rows[kind].sort(key=_row_order)
+
+
+def _row_order(row: Any) -> tuple[str, int]:
+    return (row.time, row.id)
 
 
 def load_state(session: Session, patient_id: int) -> PatientState:
@@ -109,10 +125,12 @@ def case_number(value: float) -> float | int:
 
 @dataclass
 class CaseBuild:
-    """A case dict plus, per list, which stored row (or the pending change) each entry came from."""
+    """A case dict plus, per list, which stored row (or the pending change) each entry came from
+    and that row's stored JSON text (None for the pending change)."""
 
     case: dict[str, Any]
     sources: dict[str, list[Any]] = field(default_factory=dict)  # row, or "pending"
+    texts: dict[str, list[str | None]] = field(default_factory=dict)
 
 
 def build_case(state: PatientState, pending: tuple[str, int | None, dict[str, Any] | None] | None = None,
@@ -125,16 +143,22 @@ def build_case(state: PatientState, pending: tuple[str, int | None, dict[str, An
     for kind, rows in state.rows.items():
         entries: list[Any] = []
         sources: list[Any] = []
+        texts: list[str | None] = []
+        left_out = pending[1] if pending is not None and pending[0] == kind else None
         for row in rows:
-            if row.voided or (pending and pending[0] == kind and pending[1] == row.id):
+            if row.voided or (left_out is not None and row.id == left_out):
                 continue
-            entries.append(_decoded(row.content))
+            text = row.content
+            entries.append(_decoded(text))
             sources.append(row)
+            texts.append(text)
         if pending and pending[0] == kind and pending[2] is not None:
             entries.append(pending[2])
             sources.append("pending")
+            texts.append(None)
         case[CASE_LIST[kind]] = entries
         build.sources[kind] = sources
+        build.texts[kind] = texts
     return build
 
 
@@ -145,14 +169,14 @@ def _validated_assessment(text: str, index: int) -> Any:
 
 def known_assessments(build: CaseBuild) -> Any:
     """For ``parse_case``: stored assessments validated before (same stored text, same position)
-    are taken from a cache, so a save validates the new entry and not the whole course again.
-    Keyed by the entry objects of this build (alive for the whole call)."""
-    texts = {id(entry): row.content for entry, row in zip(build.case.get("assessments", []),
-                                                          build.sources.get("assessment", []), strict=True)
-             if row != "pending"}
+    are taken from a cache, so a save validates the new entry and not the whole course again."""
+    entries = build.case.get("assessments", [])
+    texts = build.texts.get("assessment", [])
 
     def known(raw: Any, index: int) -> Any:
-        text = texts.get(id(raw))
+        if index >= len(texts) or entries[index] is not raw:
+            return None
+        text = texts[index]
         return None if text is None else _validated_assessment(text, index)
 
     return known
@@ -284,12 +308,12 @@ def apply_grades(session: Session, state: PatientState, build: CaseBuild, output
     same = state.same_result
     for source, entry in zip(build.sources.get("assessment", []), output["assessments"], strict=True):
         row = pending_row if isinstance(source, str) else source
-        row_id = row.id
-        if same.get(row_id) is entry:
+        if same.get(row) is entry:
             continue  # stored by, or found equal to, this very object (current rules version)
+        row_id = row.id
         old = state.grades.get(row_id) if row_id is not None else None
         if old is not None and old.rules_version == RULES_VERSION and _decoded(old.result) == entry:
-            same[row_id] = entry
+            same[row] = entry
             continue  # unchanged: most of a course keeps its grades when one entry is added
         before = stored_summary(old)
         values = grade_summary(entry) or {}
@@ -301,16 +325,15 @@ def apply_grades(session: Session, state: PatientState, build: CaseBuild, output
             state.grades[row_id] = old
         else:  # a row of this session, or one kept detached by services.statecache
             update_row(session, old, stored)
-        same[row_id] = entry
+        same[row] = entry
         updates.append(GradeUpdate(row, old, before, stored_summary(old)))
     course_json = output["course"]
     course = state.course
     before_course = course_summary(loads(course.result)) if course is not None else None
-    results = {aid: g.result for aid, g in state.grades.items()}
     course_values = {
         "rules_version": RULES_VERSION, "crs_max_grade": course_json.get("crs_max_grade"),
         "icans_max_grade": course_json.get("icans_max_grade"), "result": dumps(course_json), "graded_at": utc,
-        "board": dumps(board_summary(state.rows["assessment"], results, state.rows["intervention"], course_json,
+        "board": dumps(board_summary(state.rows["assessment"], state.grades, state.rows["intervention"], course_json,
                                      float(state.patient.age_years))),
     }
     if course is None:

@@ -315,7 +315,7 @@ def ward_board(store: Store, *, ward: str | None = None, status: str = "active",
                 summary = json.loads(course.board)
             else:
                 state = load_state(session, patient.id)
-                summary = board_summary(state.rows["assessment"], {k: g.result for k, g in state.grades.items()},
+                summary = board_summary(state.rows["assessment"], state.grades,
                                         state.rows["intervention"], course_json, float(patient.age_years))
             rows.append(WardRow(
                 patient=view, day=view.day_on(today),

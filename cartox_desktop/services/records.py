@@ -216,7 +216,7 @@ def create_in_session(session: Any, user: Any, kind: str, patient_id: int, conte
     if kind == "intervention":
         row.given_by = given_by or user.display_name
     insert_row(session, row)
-    state.rows[kind].append(row)
+    state.add_row(kind, row)
     applied = apply_grades(session, state, build, output, pending_row=row)
     seq = _write_events(session, user.username, "create", kind, row, state, applied, {"signature": proof, **extra})
     return _result(kind, row, state, applied, seq)
@@ -298,6 +298,7 @@ def amend_record(store: Store, actor: Actor, kind: str, record_id: int, content:
         utc, _ = stamps()
         row.content = dumps(content)
         row.time = _entry_time(kind, content)
+        state.reorder(kind)  # the time may have changed
         row.updated_at = utc
         row.updated_by = user.username
         if kind == "intervention" and given_by is not None:

@@ -96,8 +96,6 @@ def _keep(store: Any, session: Session, patient_id: int, mark: tuple[int, str] |
     mark = (session.info.get("patient_heads") or {}).get(patient_id, mark)
     if mark is None:
         return
-    for rows in state.rows.values():
-        rows.sort(key=_row_order)  # the order load_state reads them in (an entry may be backdated)
     with store.cache_lock:
         states = store.cache.setdefault(CACHE_KEY, {})
         states.pop(patient_id, None)
@@ -105,7 +103,4 @@ def _keep(store: Any, session: Session, patient_id: int, mark: tuple[int, str] |
         while len(states) > MAX_PATIENTS:
             del states[next(iter(states))]
 
-
-def _row_order(row: Any) -> tuple[str, int]:
-    return (row.time, row.id)
 

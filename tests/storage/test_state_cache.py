@@ -68,7 +68,7 @@ def _fresh_view(url: str, patient_id: int) -> tuple[Any, list[Any], bool, str | 
             state = load_state(session, patient_id)
             stored_board = state.course.board if state.course is not None else None
             course = json.loads(state.course.result) if state.course is not None else {}
-            computed = json.dumps(board_summary(state.rows["assessment"], {k: g.result for k, g in state.grades.items()},
+            computed = json.dumps(board_summary(state.rows["assessment"], state.grades,
                                                 state.rows["intervention"], course, float(state.patient.age_years)),
                                   sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return timeline, regrade_all(fresh), verify(fresh).ok, stored_board, computed
@@ -126,9 +126,14 @@ def test_amend_and_void_after_kept_saves_store_what_a_fresh_grading_gives(backen
     second = saves[1].record
     amended = amend_record(store, physician, "assessment", second.id, {**second.content, "temperature_c": 39.2},
                            expected_version=1, reason="misread", signature=AMEND)
-    again = amend_record(store, physician, "assessment", second.id, {**amended.record.content, "spo2_percent": 91},
-                         expected_version=2, reason="SpO2 added", signature=AMEND)
+    # The time corrected to after every other entry: it is now the latest on the board.
+    again = amend_record(store, physician, "assessment", second.id,
+                         {**amended.record.content, "spo2_percent": 91, "time": "2026-03-06T08:00"},
+                         expected_version=2, reason="SpO2 added, time corrected", signature=AMEND)
     assert again.record.version == 3 and again.record.content["temperature_c"] == 39.2
+    _, differences, intact, stored_board, computed_board = _fresh_view(backend.url, patient.id)
+    assert differences == [] and intact and stored_board == computed_board
+    assert json.loads(stored_board or "{}")["latest"]["time"] == "2026-03-06T08:00:00"
     void_record(store, physician, "assessment", saves[0].record.id, expected_version=1, reason="wrong patient",
                 signature=AMEND)
     # Backdated before every other entry: the kept rows must be back in time order.
@@ -136,7 +141,7 @@ def test_amend_and_void_after_kept_saves_store_what_a_fresh_grading_gives(backen
                           signature=SIGN)
     timeline, differences, intact, stored_board, computed_board = _fresh_view(backend.url, patient.id)
     assert [(a.case_id, a.version, a.voided) for a in timeline.assessments] == [
-        ("a4", 1, False), ("a1", 2, True), ("a2", 3, False), ("a3", 1, False)]
+        ("a4", 1, False), ("a1", 2, True), ("a3", 1, False), ("a2", 3, False)]
     assert differences == [] and intact and stored_board == computed_board
     assert last.course is not None and timeline.course is not None
     assert last.course.result == timeline.course.result
@@ -152,7 +157,8 @@ START = datetime(2026, 3, 1, 0, 0)
 _add = st.tuples(st.just("add"), st.integers(0, 160), st.sampled_from([36.8, 37.9, 38.3, 39.4]),
                  st.sampled_from([118, 86]), st.booleans())
 _toci = st.tuples(st.just("toci"), st.integers(0, 160), st.booleans())
-_amend = st.tuples(st.just("amend"), st.integers(0, 20), st.sampled_from([36.9, 38.6, 39.9]))
+_amend = st.tuples(st.just("amend"), st.integers(0, 20), st.sampled_from([36.9, 38.6, 39.9]),
+                   st.one_of(st.none(), st.integers(0, 160)))  # a corrected time, or the same
 _void = st.tuples(st.just("void"), st.integers(0, 20))
 OPERATIONS = st.lists(st.one_of(_add, _add, _toci, _amend, _void), min_size=1, max_size=14)
 
@@ -213,7 +219,10 @@ def _apply(op: tuple[Any, ...], here: Store, there: Store, doctor: Actor, doctor
             return None
         record = stored[op[1] % len(stored)]
         if op[0] == "amend":
-            return target, amend_record(target, who, "assessment", record.id, {**record.content, "temperature_c": op[2]},
+            content = {**record.content, "temperature_c": op[2]}
+            if op[3] is not None:
+                content["time"] = (START + timedelta(hours=op[3])).isoformat(timespec="minutes")
+            return target, amend_record(target, who, "assessment", record.id, content,
                                         expected_version=record.version, reason="re-measured", signature=AMEND)
         return target, void_record(target, who, "assessment", record.id, expected_version=record.version,
                                    reason="entered in error", signature=AMEND)
