@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from multiprocessing import get_context
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -69,6 +69,15 @@ def event_message(seq: int, ts_utc: str, ts_local: str, actor: str, action: str,
 _INSERT_EVENT = insert(AuditEvent.__table__)
 
 
+class AppendedEvent(NamedTuple):
+    """What a caller of ``append`` reads back about the event it wrote."""
+
+    seq: int
+    hash: str
+    ts_utc: str
+    ts_local: str
+
+
 def _head_in(session: Session) -> tuple[int, str]:
     cached = session.info.get("audit_head")
     if cached is not None:
@@ -79,7 +88,7 @@ def _head_in(session: Session) -> tuple[int, str]:
 
 def append(session: Session, *, actor: str, action: str, detail: dict[str, Any], entity: str | None = None,
            entity_id: int | None = None, patient_id: int | None = None, record_hash: str | None = None,
-           now_stamps: tuple[str, str] | None = None) -> AuditEvent:
+           now_stamps: tuple[str, str] | None = None) -> AppendedEvent:
     """Add one event to the chain inside the caller's write transaction (which holds the writer
     lock: ``BEGIN IMMEDIATE`` on SQLite, the advisory lock on PostgreSQL, so the head cannot fork)."""
     seq, prev = _head_in(session)
@@ -94,11 +103,10 @@ def append(session: Session, *, actor: str, action: str, detail: dict[str, Any],
     # Inserted now, in chain order, by one Core statement: an event is never changed after it is
     # written, so the ORM unit of work (a third of a save's flush time) has nothing to track.
     session.connection().execute(_INSERT_EVENT, values)
-    event = AuditEvent(**values)  # transient: the values as stored, for the caller to read
     session.info["audit_head"] = (seq, digest)
     if patient_id is not None:  # the patient's newest event: services.statecache keys on it
         session.info.setdefault("patient_heads", {})[patient_id] = (seq, digest)
-    return event
+    return AppendedEvent(seq, digest, ts_utc, ts_local)
 
 
 def event_view(e: AuditEvent) -> AuditEventView:

@@ -162,9 +162,34 @@ def build_case(state: PatientState, pending: tuple[str, int | None, dict[str, An
     return build
 
 
-@lru_cache(maxsize=16384)
+# Stored assessments validated before, by (stored text, position): a save validates only what
+# is new. Bounded like the grade memo (emptied when full).
+_VALIDATED: dict[tuple[str, int], Any] = {}
+_VALIDATED_LIMIT = 20_000
+_MISSING = object()
+
+
 def _validated_assessment(text: str, index: int) -> Any:
-    return validate_assessment(_decoded(text), index)
+    found = _VALIDATED.get((text, index), _MISSING)
+    if found is _MISSING:
+        found = validate_assessment(_decoded(text), index)
+        _remember(text, index, found)
+    return found
+
+
+def _remember(text: str, index: int, assessment: Any) -> None:
+    if len(_VALIDATED) >= _VALIDATED_LIMIT:
+        _VALIDATED.clear()
+    _VALIDATED[(text, index)] = assessment
+
+
+def remember_saved_assessment(text: str, build: CaseBuild, parsed: Any) -> None:
+    """After a new assessment is stored as ``text``: the next save finds its validated object
+    (the one just graded, so its grades are in the memo too) instead of validating it again.
+    ``build``/``parsed``: the case the save validated, the new assessment last in its list."""
+    position = len(build.sources.get("assessment", [])) - 1
+    if parsed.assessments and parsed.assessments[-1].index == position:
+        _remember(text, position, parsed.assessments[-1])
 
 
 def known_assessments(build: CaseBuild) -> Any:

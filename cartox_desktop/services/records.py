@@ -50,6 +50,7 @@ from .grading import (
     build_case,
     grade,
     grade_summary,
+    remember_saved_assessment,
     stored_summary,
     validate,
 )
@@ -217,6 +218,8 @@ def create_in_session(session: Any, user: Any, kind: str, patient_id: int, conte
         row.given_by = given_by or user.display_name
     insert_row(session, row)
     state.add_row(kind, row)
+    if kind == "assessment":
+        remember_saved_assessment(row.content, build, parsed)
     applied = apply_grades(session, state, build, output, pending_row=row)
     seq = _write_events(session, user.username, "create", kind, row, state, applied, {"signature": proof, **extra})
     return _result(kind, row, state, applied, seq)

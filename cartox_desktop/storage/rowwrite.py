@@ -46,10 +46,12 @@ def insert_row(session: Session, obj: T) -> T:
         else:
             values[key] = None
     result = session.connection().execute(_insert(table), values)
-    for column, value in zip(table.primary_key.columns, result.inserted_primary_key or (), strict=False):
-        values[column.key] = value
+    if any(column.key not in values for column in table.primary_key.columns):  # read back only when generated
+        for column, value in zip(table.primary_key.columns, result.inserted_primary_key or (), strict=False):
+            values[column.key] = value
     for key, value in values.items():
-        setattr(obj, key, value)
+        if key not in state:
+            setattr(obj, key, value)
     make_transient_to_detached(obj)
     session.add(obj)
     return obj
