@@ -52,18 +52,26 @@ def load_state_for_save(session: Session, patient_id: int) -> PatientState:
     patient since, else the rows from the database; kept again once this transaction commits.
 
     The returned state is this transaction's alone (taken out of the cache), and rows the
-    session already holds (an amended row read by ``load_for_change``) replace the kept ones."""
+    session already holds (an amended row read by ``load_for_change``) replace the kept ones.
+    A second call in the same transaction (a lab file with several entries for one patient)
+    gets the same state, with the first call's changes in it."""
     store = session.info.get("store")
     if store is None:  # not a Store.writing() session: nothing may be kept
         return load_state(session, patient_id)
+    in_use: dict[int, PatientState] = session.info.setdefault("patient_states", {})
+    if patient_id in in_use:
+        state = in_use[patient_id]
+        _prefer_session_rows(session, state)
+        return state
     mark = newest_event(session, patient_id)
     with store.cache_lock:
         kept = store.cache.setdefault(CACHE_KEY, {}).pop(patient_id, None)
     if kept is not None and mark is not None and kept[0] == mark:
-        state: PatientState = kept[1]
+        state = kept[1]
         _prefer_session_rows(session, state)
     else:
         state = load_state(session, patient_id)
+    in_use[patient_id] = state
     session.info["after_commit"].append(lambda: _keep(store, session, patient_id, mark, state))
     return state
 

@@ -29,6 +29,7 @@ from cartox_desktop.services import (
     add_user,
     amend_record,
     create_patient,
+    import_labs,
     login,
     patient_timeline,
     regrade_all,
@@ -228,3 +229,18 @@ def _apply(op: tuple[Any, ...], here: Store, there: Store, doctor: Actor, doctor
                                    reason="entered in error", signature=AMEND)
     except ValidationFailed:
         return None  # e.g. two assessments at the same time, or too many tocilizumab doses
+
+
+def test_a_lab_file_with_several_entries_for_one_patient_then_a_save(backend: Backend, store: Store, nurse: Actor,
+                                                                     patient: Any) -> None:
+    add_assessment(store, nurse, patient.id, assessment("2026-03-03T08:00", temperature_c=37.0))
+    import_labs(store, nurse, {patient.id: [{"time": "2026-03-03T06:00", "anc_per_ul": 400, "crp_mg_dl": 4.8},
+                                            {"time": "2026-03-04T06:00", "anc_per_ul": 300},
+                                            {"time": "2026-03-05T06:00", "anc_per_ul": 200}]},
+                source={"file_name": "labs.csv", "sha256": "0" * 64})
+    saved = add_assessment(store, nurse, patient.id, assessment("2026-03-05T08:00", temperature_c=37.1))
+    timeline, differences, intact, stored_board, computed_board = _fresh_view(backend.url, patient.id)
+    assert len(timeline.labs) == 3 and [a.case_id for a in timeline.assessments] == ["a1", "a2"]
+    assert differences == [] and intact and stored_board == computed_board
+    assert saved.course is not None and timeline.course is not None
+    assert saved.course.result == timeline.course.result  # the three labs are in the grade of the next save
