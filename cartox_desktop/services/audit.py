@@ -18,9 +18,9 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from multiprocessing import get_context
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from cartox_desktop.storage.canonical import GENESIS_HASH, encode_basestring, sha256_hex
@@ -66,7 +66,7 @@ def event_message(seq: int, ts_utc: str, ts_local: str, actor: str, action: str,
             + ',"ts_local":' + _s(ts_local) + ',"ts_utc":' + _s(ts_utc) + "}")
 
 
-_INSERT_EVENT = insert(AuditEvent.__table__)
+_INSERT_EVENT = insert(cast(Table, AuditEvent.__table__))
 
 
 class AppendedEvent(NamedTuple):

@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 
 from cartox_desktop.storage.models import AssessmentGrade, Patient, PatientCourse
 
-from .grading import PatientState, load_state
+from .grading import MODELS, PatientState, load_state
 
 CACHE_KEY = "patient_states"
 MAX_PATIENTS = 64  # a ward's worth; the least recently saved patient is dropped first
+_ROW_TYPES = frozenset(MODELS.values())
 
 
 # The chain head and the patient's newest event in one round trip (both use an index).
@@ -60,12 +61,11 @@ def load_state_for_save(session: Session, patient_id: int) -> PatientState:
         return load_state(session, patient_id)
     in_use: dict[int, PatientState] = session.info.setdefault("patient_states", {})
     if patient_id in in_use:
-        state = in_use[patient_id]
-        _prefer_session_rows(session, state)
-        return state
+        return in_use[patient_id]  # already this session's rows
     mark = newest_event(session, patient_id)
     with store.cache_lock:
         kept = store.cache.setdefault(CACHE_KEY, {}).pop(patient_id, None)
+    state: PatientState
     if kept is not None and mark is not None and kept[0] == mark:
         state = kept[1]
         _prefer_session_rows(session, state)
@@ -78,25 +78,26 @@ def load_state_for_save(session: Session, patient_id: int) -> PatientState:
 
 def _prefer_session_rows(session: Session, state: PatientState) -> None:
     """Rows the session loaded itself replace the kept copies (one object per row per session)."""
+    present: dict[tuple[type, int], Any] = {}
     obj: Any
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Patient):
             if obj.id == state.patient.id:
                 state.patient = obj
-            continue
-        if isinstance(obj, PatientCourse):
+        elif isinstance(obj, PatientCourse):
             if obj.patient_id == state.patient.id:
                 state.course = obj
-            continue
-        if isinstance(obj, AssessmentGrade):
+        elif isinstance(obj, AssessmentGrade):
             if obj.assessment_id in state.grades:
                 state.grades[obj.assessment_id] = obj
-            continue
+        elif type(obj) in _ROW_TYPES:
+            present[(type(obj), obj.id)] = obj
+    if present:  # one pass over the course (an amendment's row, typically)
         for rows in state.rows.values():
-            if rows and type(obj) is type(rows[0]):
-                for i, row in enumerate(rows):
-                    if row.id == obj.id:
-                        rows[i] = obj
+            for i, row in enumerate(rows):
+                found = present.get((type(row), row.id))
+                if found is not None:
+                    rows[i] = found
 
 
 def _keep(store: Any, session: Session, patient_id: int, mark: tuple[int, str] | None, state: PatientState) -> None:
