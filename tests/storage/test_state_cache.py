@@ -27,6 +27,7 @@ from cartox_desktop.services import (
     add_assessment,
     add_intervention,
     add_user,
+    amend_patient,
     amend_record,
     create_patient,
     import_labs,
@@ -244,3 +245,16 @@ def test_a_lab_file_with_several_entries_for_one_patient_then_a_save(backend: Ba
     assert differences == [] and intact and stored_board == computed_board
     assert saved.course is not None and timeline.course is not None
     assert saved.course.result == timeline.course.result  # the three labs are in the grade of the next save
+
+
+def test_a_corrected_infusion_date_between_two_saves_moves_the_next_grade(backend: Backend, store: Store,
+                                                                          physician: Actor, patient: Any) -> None:
+    add_assessment(store, physician, patient.id, assessment("2026-03-03T08:00", temperature_c=38.4))
+    amend_patient(store, physician, patient.id, admission(infusion_date="2026-03-02"),
+                  expected_version=patient.version, reason="infusion was on 2 March", signature=AMEND)
+    saved = add_assessment(store, physician, patient.id, assessment("2026-03-04T08:00", temperature_c=37.0))
+    assert saved.record.day == 2  # counted from the corrected infusion date
+    assert saved.course is not None and saved.course.result["crs_onset_day"] == 1
+    timeline, differences, intact, stored_board, computed_board = _fresh_view(backend.url, patient.id)
+    assert differences == [] and intact and stored_board == computed_board
+    assert timeline.course is not None and saved.course.result == timeline.course.result
