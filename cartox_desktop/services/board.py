@@ -91,11 +91,16 @@ def board_summary(assessments: list[Any], grades: Mapping[int, Any], interventio
     }
 
 
+def board_text(state: Any, course: dict[str, Any]) -> str:
+    """The stored board summary (canonical JSON) of a ``PatientState`` and its graded course;
+    ``grading.apply_grades`` stores it with the course on every save."""
+    return dumps(board_summary(state.rows["assessment"], state.grades, state.rows["intervention"], course,
+                               float(state.patient.age_years)))
+
+
 def update_board(state: Any, course_row: Any, course: dict[str, Any]) -> None:
-    """Store the board summary on ``course_row`` inside the caller's transaction (``backfill``;
-    a save stores it with the course in ``grading.apply_grades``; ``state`` is a ``PatientState``)."""
-    course_row.board = dumps(board_summary(state.rows["assessment"], state.grades, state.rows["intervention"],
-                                           course, float(state.patient.age_years)))
+    """Store the board summary on ``course_row`` inside the caller's transaction (``backfill``)."""
+    course_row.board = board_text(state, course)
 
 
 def _time(value: str | None) -> datetime | None:

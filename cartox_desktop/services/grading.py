@@ -30,7 +30,7 @@ from cartox_desktop.storage.models import (
 )
 from cartox_desktop.storage.rowwrite import insert_row, update_row
 
-from .board import board_summary
+from .board import board_text
 from .common import dumps, loads, stamps
 from .errors import FieldIssue, ValidationFailed
 from .protocols import active_protocol
@@ -327,7 +327,7 @@ class Applied:
 def apply_grades(session: Session, state: PatientState, build: CaseBuild, output: dict[str, Any],
                  pending_row: Any = None) -> Applied:
     """Store the new grades of every assessment whose stored grades differ, and the course with
-    its ward-board summary (``board.board_summary``), by Core statements (``storage.rowwrite``)."""
+    its ward-board summary (``board.board_text``), by Core statements (``storage.rowwrite``)."""
     utc, _ = stamps()
     updates: list[GradeUpdate] = []
     same = state.same_result
@@ -358,8 +358,7 @@ def apply_grades(session: Session, state: PatientState, build: CaseBuild, output
     course_values = {
         "rules_version": RULES_VERSION, "crs_max_grade": course_json.get("crs_max_grade"),
         "icans_max_grade": course_json.get("icans_max_grade"), "result": dumps(course_json), "graded_at": utc,
-        "board": dumps(board_summary(state.rows["assessment"], state.grades, state.rows["intervention"], course_json,
-                                     float(state.patient.age_years))),
+        "board": board_text(state, course_json),
     }
     if course is None:
         course = insert_row(session, PatientCourse(patient_id=state.patient.id, **course_values))
